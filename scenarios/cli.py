@@ -1,0 +1,133 @@
+"""`laget scenarios …`: check, show and explore scenario files from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from scenarios.check import check_file
+from scenarios.diagnostics import ERROR
+from scenarios.explore import explore
+from scenarios.outline import outline
+
+
+def _paths(paths: tuple[str, ...]) -> list[Path]:
+    """Expand folders to the Markdown files inside them, keeping the order given."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        found.extend(sorted(path.glob("*.md")) if path.is_dir() else [path])
+    return found
+
+
+@click.group("scenarios")
+def scenarios() -> None:
+    """Work with scenario files: check them, outline them and explore their paths."""
+
+
+@scenarios.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", help="Language of the messages.")
+def check_command(paths: tuple[str, ...], fmt: str, lang: str) -> None:
+    """Check scenario files and report every problem with its line; exit 1 on any error."""
+    results = [check_file(p, lang) for p in _paths(paths)]
+    errors = sum(1 for r in results for d in r.diagnostics if d.severity == ERROR)
+    if fmt == "json":
+        payload = {
+            "files": [
+                {"path": str(p), "diagnostics": [d.as_dict() for d in r.diagnostics]}
+                for p, r in zip(_paths(paths), results, strict=True)
+            ]
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for path, result in zip(_paths(paths), results, strict=True):
+            for d in result.diagnostics:
+                colour = "red" if d.severity == ERROR else "yellow"
+                click.secho(d.format(), fg=colour)
+                click.echo(f"    {d.hint}")
+            if not result.diagnostics:
+                click.secho(f"{path}: OK", fg="green")
+        warnings = sum(len(r.diagnostics) for r in results) - errors
+        summary = (
+            f"{len(results)} files, {errors} errors, {warnings} warnings"
+            if lang == "en"
+            else f"{len(results)} filer, {errors} feil, {warnings} advarsler"
+        )
+        click.echo(summary)
+    sys.exit(1 if errors else 0)
+
+
+def _load(path: str, lang: str):
+    result = check_file(path, lang)
+    if not result.ok:
+        for d in result.diagnostics:
+            if d.severity == ERROR:
+                click.secho(d.format(), fg="red", err=True)
+        message = (
+            "has errors; run `laget scenarios check`"
+            if lang == "en"
+            else "har feil; kjør `laget scenarios check`"
+        )
+        raise click.ClickException(f"{path} {message}")
+    return result.scenario
+
+
+@scenarios.command("show")
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb")
+def show_command(path: str, fmt: str, lang: str) -> None:
+    """Print an outline of a scenario: roles, scenes, checkpoints, injects and endings."""
+    scenario = _load(path, lang)
+    data = outline(scenario)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.secho(f"{data['title']} ({data['id']}, {data['language']})", bold=True)
+    click.echo("Roller: " + ", ".join(f"{r['name']} ({r['id']})" for r in data["roles"]))
+    for scene in data["scenes"]:
+        click.echo(f"  Scene {scene['id']} (linje {scene['line']}): {scene['title']}")
+        for role, choices in scene["choices"].items():
+            click.echo(f"    {role}: " + ", ".join(choices))
+        for target in scene["next"]:
+            click.echo(f"    -> {target}")
+    for inject in data["injects"]:
+        click.echo(f"  Hendelse {inject['id']}: {inject['title']}")
+    for ending in data["endings"]:
+        click.echo(f"  Slutt {ending['id']} [{ending['rating']}]: {ending['title']}")
+
+
+@scenarios.command("explore")
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--samples", default=20000, show_default=True, help="Paths to sample when the space is large.")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb")
+def explore_command(path: str, fmt: str, samples: int, seed: int, lang: str) -> None:
+    """Walk the team's possible choices and report which scenes and endings can be reached."""
+    scenario = _load(path, lang)
+    report = explore(scenario, samples=samples, seed=seed)
+    data = report.as_dict()
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    how = "uttømmende" if report.exhaustive else f"utvalg på {report.paths} stier (frø {seed})"
+    click.secho(f"{scenario.meta.title}: {how}", bold=True)
+    click.echo(f"Slutter nådd: {', '.join(report.endings_reached) or '–'}")
+    click.echo(f"Slutter ikke nådd: {', '.join(report.endings_unreached) or '–'}")
+    click.echo(f"Scener ikke nådd: {', '.join(report.scenes_unreached) or '–'}")
+    click.echo(
+        f"Stilengde (scener): min {report.path_length_min}, snitt {report.path_length_mean:.1f}, "
+        f"maks {report.path_length_max}"
+    )
+    for ending, count in report.ending_counts.items():
+        click.echo(f"  {ending}: {count}")
+
+
+if __name__ == "__main__":
+    scenarios()

@@ -1,0 +1,57 @@
+"""A plain-data outline of a scenario, for `laget scenarios show` and the library pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scenarios.model import Scenario
+
+
+def outline(scenario: Scenario) -> dict[str, Any]:
+    """Summarise a scenario as JSON-ready data: metadata, roles, scenes with lines, injects and endings."""
+    meta = scenario.meta
+    return {
+        "id": meta.id,
+        "title": meta.title,
+        "language": meta.language,
+        "summary": meta.summary,
+        "audience": list(meta.audience),
+        "minutes": meta.minutes,
+        "goals": list(meta.goals),
+        "bti_level": meta.bti_level,
+        "authors": list(meta.authors),
+        "license": meta.license,
+        "version": meta.version,
+        "parents": meta.parents,
+        "roles": [{"id": r.id, "name": r.name} for r in meta.roles],
+        "information": [
+            {
+                "id": i.id,
+                "title": i.title,
+                "sensitivity": i.sensitivity,
+                "holders": list(i.holders),
+                "line": i.line,
+            }
+            for i in scenario.infos
+        ],
+        "scenes": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "line": s.line,
+                "day": s.day,
+                "active_roles": list(s.active_roles),
+                "choices": {r.role: [c.id for c in r.choices] for r in s.roles if r.choices},
+                "checkpoints": [c.id for c in s.checkpoints],
+                "next": [t.target for t in s.transitions],
+            }
+            for s in scenario.scenes
+        ],
+        "injects": [
+            {"id": i.id, "title": i.title, "line": i.line, "to": list(i.to), "trigger": i.trigger.kind}
+            for i in scenario.injects
+        ],
+        "endings": [
+            {"id": e.id, "title": e.title, "rating": e.rating, "line": e.line} for e in scenario.endings
+        ],
+    }
