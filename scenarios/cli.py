@@ -105,7 +105,7 @@ def show_command(path: str, fmt: str, lang: str) -> None:
 @scenarios.command("explore")
 @click.argument("path", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--samples", default=20000, show_default=True, help="Paths to sample when the space is large.")
+@click.option("--samples", default=5000, show_default=True, help="Paths to sample when the space is large.")
 @click.option("--seed", default=1, show_default=True)
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb")
 def explore_command(path: str, fmt: str, samples: int, seed: int, lang: str) -> None:

@@ -22,7 +22,10 @@ from scenarios.play import apply
 from scenarios.play import available_choices
 from scenarios.play import initial_state
 
-MAX_STATES = 50_000
+MAX_STATES = 20_000
+# How many team choice combinations the exhaustive search may try before it falls back to sampling;
+# at about 0.07 ms per choice this keeps the exhaustive attempt to a few seconds.
+MAX_COMBINATIONS = 30_000
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,14 @@ class ExploreReport:
 
 
 def explore(
-    scenario: Scenario, samples: int = 20_000, seed: int = 1, max_states: int = MAX_STATES
+    scenario: Scenario,
+    samples: int = 5_000,
+    seed: int = 1,
+    max_states: int = MAX_STATES,
+    max_combinations: int = MAX_COMBINATIONS,
 ) -> ExploreReport:
-    """Explore exhaustively when the state space is at most `max_states`, else sample `samples` paths."""
-    graph = _state_graph(scenario, max_states)
+    """Explore exhaustively when the space is small enough, else sample `samples` seeded random paths."""
+    graph = _state_graph(scenario, max_states, max_combinations)
     if graph is not None:
         return _exhaustive_report(scenario, *graph)
     return _sampled_report(scenario, samples, seed)
@@ -129,8 +136,9 @@ def _choose_all(scenario: Scenario, state: State, roles: list[str], round_: int)
         yield from _choose_all(scenario, after, rest, round_)
 
 
-def _state_graph(scenario: Scenario, max_states: int):
+def _state_graph(scenario: Scenario, max_states: int, max_combinations: int):
     start = initial_state(scenario)
+    combinations = 0
     start_key = _key(start)
     states: dict[str, State] = {start_key: start}
     edges: dict[str, Counter[str]] = {}
@@ -141,6 +149,9 @@ def _state_graph(scenario: Scenario, max_states: int):
         out: Counter[str] = Counter()
         if state["status"] == "running":
             for successor in _successors(scenario, state):
+                combinations += 1
+                if combinations > max_combinations:
+                    return None
                 successor_key = _key(successor)
                 out[successor_key] += 1
                 if successor_key not in states:

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
-from markdown_it.tree import SyntaxTreeNode
 
 from scenarios import vocabulary as vocab
 from scenarios.conditions import ConditionError
 from scenarios.conditions import parse_condition
+from scenarios.markup import Block
+from scenarios.markup import block_tree
 from scenarios.markup import scenario_markdown
 from scenarios.model import Action
 from scenarios.model import Annotation
@@ -74,6 +75,8 @@ def slugify(text: str) -> str:
 
 def _split_list(value: str, separator: str = ",") -> list[str]:
     """Split on a separator outside parentheses, dropping empty parts."""
+    if "(" not in value:
+        return [p for p in (part.strip() for part in value.split(separator)) if p]
     parts, depth, current = [], 0, []
     for ch in value:
         if ch == "(":
@@ -101,7 +104,7 @@ def _paren_suffix(text: str) -> tuple[str, str | None]:
 class _Heading:
     """A heading's kind word, title, attributes and classes, read from its inline token."""
 
-    def __init__(self, node: SyntaxTreeNode) -> None:
+    def __init__(self, node: Block) -> None:
         inline = node.children[0] if node.children else None
         meta = inline.meta if inline is not None else {}
         self.text = inline.content if inline is not None else ""
@@ -130,7 +133,7 @@ class _Parser:
             return None
         self.lines = text.splitlines()
         try:
-            tree = SyntaxTreeNode(scenario_markdown().parse(text))
+            tree = block_tree(scenario_markdown().parse(text))
         except Exception as error:  # markdown-it should never fail; a bug must not reach users
             self.r.add("SC017", 1, problem=str(error) or type(error).__name__)
             return None
@@ -169,7 +172,7 @@ class _Parser:
 
     # --- front matter ------------------------------------------------------------------------
 
-    def _meta(self, node: SyntaxTreeNode | None) -> Meta:
+    def _meta(self, node: Block | None) -> Meta:
         data, key_lines = {}, {}
         if node is None:
             self.r.add(
@@ -414,8 +417,8 @@ class _Parser:
 
     # --- body ----------------------------------------------------------------------------------
 
-    def _body(self, meta: Meta, nodes: list[SyntaxTreeNode]) -> Scenario:
-        intro_parts: list[SyntaxTreeNode] = []
+    def _body(self, meta: Meta, nodes: list[Block]) -> Scenario:
+        intro_parts: list[Block] = []
         infos: list[Info] = []
         scenes: list[Scene] = []
         injects: list[Inject] = []
@@ -452,11 +455,11 @@ class _Parser:
         )
 
     def _split(
-        self, nodes: list[SyntaxTreeNode], level: int
-    ) -> list[tuple[SyntaxTreeNode | None, list[SyntaxTreeNode]]]:
+        self, nodes: list[Block], level: int
+    ) -> list[tuple[Block | None, list[Block]]]:
         """Group nodes under the headings of one level; content before the first goes under None."""
-        groups: list[tuple[SyntaxTreeNode | None, list[SyntaxTreeNode]]] = []
-        current: tuple[SyntaxTreeNode | None, list[SyntaxTreeNode]] = (None, [])
+        groups: list[tuple[Block | None, list[Block]]] = []
+        current: tuple[Block | None, list[Block]] = (None, [])
         for node in nodes:
             if node.type == "heading" and node.tag == f"h{level}":
                 if current[0] is not None or current[1]:
@@ -468,7 +471,7 @@ class _Parser:
             groups.append(current)
         return groups
 
-    def _line(self, node: SyntaxTreeNode) -> int:
+    def _line(self, node: Block) -> int:
         if node.map:
             return node.map[0] + 1
         for child in node.children:
@@ -476,7 +479,7 @@ class _Parser:
                 return child.map[0] + 1
         return 1
 
-    def _source(self, nodes: list[SyntaxTreeNode]) -> str:
+    def _source(self, nodes: list[Block]) -> str:
         """The author's Markdown for these blocks, as written (dedented), checked for personal data."""
         chunks = []
         for node in nodes:
@@ -510,6 +513,8 @@ class _Parser:
     def _roles_list(self, value: str, line: int) -> tuple[str, ...]:
         found = []
         for part in _split_list(value):
+            if fold(part) in ("ingen", "none", "nobody"):
+                continue
             if fold(part) in ("alle", "all", "everyone"):
                 return tuple(self.role_table[fold(r)] for r in self._known_roles())
             role = self._role(part, line)
@@ -545,8 +550,8 @@ class _Parser:
             self.r.add("SC020", heading.line, key=key, known=known)
 
     def _settings(
-        self, node: SyntaxTreeNode, table: dict[str, str]
-    ) -> list[tuple[str, str, int, SyntaxTreeNode]]:
+        self, node: Block, table: dict[str, str]
+    ) -> list[tuple[str, str, int, Block]]:
         """Read a `- Key: value` list into (canonical key, value, line, inline node) rows."""
         rows = []
         for item in node.children:
@@ -567,7 +572,7 @@ class _Parser:
         return rows
 
     @staticmethod
-    def _is_settings(node: SyntaxTreeNode, table: dict[str, str]) -> bool:
+    def _is_settings(node: Block, table: dict[str, str]) -> bool:
         """A bullet list is a settings list when its first item starts with a known `Key:`."""
         if node.type != "bullet_list" or not node.children:
             return False
@@ -580,7 +585,7 @@ class _Parser:
 
     # --- information -------------------------------------------------------------------------
 
-    def _infos(self, content: list[SyntaxTreeNode]) -> list[Info]:
+    def _infos(self, content: list[Block]) -> list[Info]:
         infos = []
         for heading_node, body in self._split(content, 2):
             if heading_node is None:
@@ -646,13 +651,13 @@ class _Parser:
 
     # --- scenes --------------------------------------------------------------------------------
 
-    def _scene(self, heading: _Heading, content: list[SyntaxTreeNode]) -> Scene:
+    def _scene(self, heading: _Heading, content: list[Block]) -> Scene:
         scene_id = self._id(heading)
         day = self._int_attr(heading, ("dag", "day"), 0, 100_000) or 0
         minutes = self._int_attr(heading, ("min", "minutter", "minutes"), 1, 24 * 60)
         self._leftover_attrs(heading, "id, dag, min")
         parts = self._split(content, 2)
-        narrative: list[SyntaxTreeNode] = []
+        narrative: list[Block] = []
         roles: list[RoleSection] = []
         checkpoints: list[Checkpoint] = []
         transitions: list[Transition] = []
@@ -684,7 +689,7 @@ class _Parser:
         )
 
     def _role_section(
-        self, scene_id: str, heading: _Heading, body: list[SyntaxTreeNode]
+        self, scene_id: str, heading: _Heading, body: list[Block]
     ) -> RoleSection | None:
         role = self._role(heading.text, heading.line)
         if role is None:
@@ -708,7 +713,7 @@ class _Parser:
                 text_nodes.append(node)
         return RoleSection(role, self._source(text_nodes), tuple(choices), passive, heading.line)
 
-    def _choice(self, scene_id: str, role: str, item: SyntaxTreeNode) -> Choice:
+    def _choice(self, scene_id: str, role: str, item: Block) -> Choice:
         line = self._line(item)
         first = item.children[0] if item.children else None
         inline = (
@@ -749,7 +754,7 @@ class _Parser:
             **fields,  # type: ignore[arg-type]
         )
 
-    def _choice_settings(self, node: SyntaxTreeNode, fields: dict[str, object]) -> None:
+    def _choice_settings(self, node: Block, fields: dict[str, object]) -> None:
         for key, value, line, inline in self._settings(node, vocab.CHOICE_KEYS):
             if key == "requires":
                 condition, text = self._condition(inline, value, line)
@@ -783,7 +788,7 @@ class _Parser:
                     p.strip() for p in value.split(";") if p.strip()
                 )
 
-    def _inline_source(self, inline: SyntaxTreeNode, value: str) -> str:
+    def _inline_source(self, inline: Block, value: str) -> str:
         """The Markdown after `Key:` in a settings item, which may run over several lines."""
         return " ".join(value.split()) if "\n" in value else value
 
@@ -805,8 +810,8 @@ class _Parser:
             return None
         return number
 
-    def _condition(self, inline: SyntaxTreeNode, value: str, line: int) -> tuple[Condition | None, str]:
-        code = next((c for c in inline.children if c.type == "code_inline"), None)
+    def _condition(self, inline: Block, value: str, line: int) -> tuple[Condition | None, str]:
+        code = next((c for c in inline.inline_children() if c.type == "code_inline"), None)
         text = code.content if code is not None else value
         try:
             return parse_condition(text, self.role_table), text
@@ -1029,7 +1034,7 @@ class _Parser:
 
     # --- transitions and checkpoints ----------------------------------------------------------
 
-    def _transitions(self, body: list[SyntaxTreeNode]) -> list[Transition]:
+    def _transitions(self, body: list[Block]) -> list[Transition]:
         found = []
         for node in body:
             if node.type != "bullet_list":
@@ -1052,7 +1057,7 @@ class _Parser:
                     found.append(transition)
         return found
 
-    def _transition(self, item: SyntaxTreeNode) -> Transition | None:
+    def _transition(self, item: Block) -> Transition | None:
         line = self._line(item)
         paragraph = next((c for c in item.children if c.type == "paragraph"), None)
         inline = paragraph.children[0] if paragraph is not None and paragraph.children else None
@@ -1062,7 +1067,8 @@ class _Parser:
         )
         if inline is None:
             return None
-        link = next((c for c in inline.children if c.type == "link"), None)
+        children = inline.inline_children()
+        link = next((c for c in children if c.type == "link"), None)
         href = str(link.attrs.get("href", "")) if link is not None else ""
         if not href.startswith("#") or len(href) < 2:
             self.r.add(
@@ -1078,7 +1084,7 @@ class _Parser:
             return None
         target = href[1:]
         before = []
-        for child in inline.children:
+        for child in children:
             if child is link:
                 break
             before.append(child)
@@ -1106,7 +1112,7 @@ class _Parser:
             return None
         return Transition(condition, text, target, line)
 
-    def _checkpoint(self, heading: _Heading, body: list[SyntaxTreeNode]) -> Checkpoint:
+    def _checkpoint(self, heading: _Heading, body: list[Block]) -> Checkpoint:
         checkpoint_id = self._id(heading)
         self._leftover_attrs(heading, "id")
         options: list[Option] = []
@@ -1134,7 +1140,7 @@ class _Parser:
 
     # --- injects and endings ----------------------------------------------------------------
 
-    def _inject(self, heading: _Heading, content: list[SyntaxTreeNode]) -> Inject:
+    def _inject(self, heading: _Heading, content: list[Block]) -> Inject:
         inject_id = self._id(heading)
         self._leftover_attrs(heading, "id")
         to: tuple[str, ...] = ()
@@ -1193,7 +1199,7 @@ class _Parser:
             return Trigger("manual", None, None, line)
         return Trigger(kind, scene, after, line)
 
-    def _ending(self, heading: _Heading, content: list[SyntaxTreeNode]) -> Ending:
+    def _ending(self, heading: _Heading, content: list[Block]) -> Ending:
         ending_id = self._id(heading)
         raw = heading.attrs.pop("vurdering", None) or heading.attrs.pop("rating", None)
         rating = vocab.RATINGS.get(fold(raw)) if raw else None
