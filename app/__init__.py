@@ -1,0 +1,189 @@
+"""The Laget web app: ``create_app`` wires configuration, extensions, blueprints and CLI together."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask import Response
+from flask import request
+from flask_babel import get_locale
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.errors import register_error_handlers
+from app.extensions import babel
+from app.extensions import csrf
+from app.extensions import db
+from app.extensions import login_manager
+from app.extensions import migrate
+from app.i18n import DEFAULT_LOCALE
+from app.i18n import LOCALES
+from app.i18n import select_locale
+from app.logs import configure_logging
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'self'; form-action 'self'"
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Same-origin keeps invitation tokens in URLs away from other sites, while Flask-WTF's HTTPS
+    # referrer check still sees our own pages.
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build a configured Laget app; ``test_config`` overrides everything else."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=str(REPO_ROOT / "static"))
+    app.config.from_mapping(_defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("LAGET")
+    else:
+        app.config.from_mapping(test_config)
+    _finish_config(app)
+
+    configure_logging(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, default_locale=DEFAULT_LOCALE, locale_selector=select_locale)
+    if not event.contains(Engine, "connect", _set_sqlite_pragmas):
+        event.listen(Engine, "connect", _set_sqlite_pragmas)
+
+    # Imported here so that importing ``app`` never drags in every view (and no import cycles form).
+    from app.admin.views import bp as admin_bp
+    from app.auth.views import bp as auth_bp
+    from app.main.views import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(main_bp)
+
+    register_error_handlers(app)
+    app.after_request(_set_response_headers)
+    app.context_processor(_template_context)
+    return app
+
+
+def _defaults(instance_path: str) -> dict[str, Any]:
+    """Return the built-in configuration, overridden by instance config, environment and tests."""
+    return {
+        "SECRET_KEY": None,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SCENARIO_LIBRARY": str(REPO_ROOT / "scenarios" / "library"),
+        "COURSE_LIBRARY": str(REPO_ROOT / "courses" / "library"),
+        "LOG_LEVEL": "INFO",
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "SESSION_COOKIE_NAME": "laget_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        # Absolute session lifetime (ASVS 7.3.2), checked in the auth blueprint.
+        "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=12),
+        # Drill pages stay open for hours; the token is bound to the session instead of a clock.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+        # RFC 9106 low-memory profile (argon2-cffi's default): Argon2id, t=3, m=64 MiB, p=4.
+        "ARGON2_PARAMS": {"time_cost": 3, "memory_cost": 65536, "parallelism": 4},
+        "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+        "LOGIN_FAILURES_PER_ACCOUNT": 5,
+        # Generous, because a whole venue of participants may share one NAT address.
+        "LOGIN_FAILURES_PER_IP": 100,
+        "INVITATION_LIFETIME": timedelta(days=7),
+        # Number of trusted proxies in front of the app setting X-Forwarded-For/-Proto; 0 trusts none.
+        "PROXY_FIX_X_FOR": 0,
+    }
+
+
+def _database_url(instance_path: str) -> str:
+    """Read ``DATABASE_URL`` and steer PostgreSQL URLs to the psycopg 3 driver we ship."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'laget.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+DURATION_KEYS = ("SESSION_ABSOLUTE_LIFETIME", "LOGIN_FAILURE_WINDOW", "INVITATION_LIFETIME")
+
+
+def _finish_config(app: Flask) -> None:
+    """Derive settings that depend on others: the secret key, the cookie name and the instance folder."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    for key in DURATION_KEYS:
+        # Environment variables arrive as numbers (seconds); the code works with timedeltas.
+        if isinstance(app.config[key], int | float):
+            app.config[key] = timedelta(seconds=app.config[key])
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path) / "secret_key")
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and path=/.
+    if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "laget_session":
+        app.config["SESSION_COOKIE_NAME"] = "__Host-laget_session"
+
+
+def _instance_secret_key(path: Path) -> str:
+    """Read the instance's secret key, creating it once so sessions survive restarts without setup."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
+    return key
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """Tune each new SQLite connection for concurrent web use; other databases are left alone."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+    # SQLite's built-in lower() folds only ASCII; searching for "åse" must also find "Åse".
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value: Any) -> Any:
+    """Lower-case text the way Python does, for SQLite's ``lower()``."""
+    return value.lower() if isinstance(value, str) else value
+
+
+def _set_response_headers(response: Response) -> Response:
+    """Add the security headers, the content language and a no-store default to every response."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static":
+        # Pages show personal and tenant data; keep them out of shared and back-button caches.
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("Content-Language", str(get_locale() or DEFAULT_LOCALE))
+    return response
+
+
+def _template_context() -> dict[str, Any]:
+    """Give every template the current language code and the list of languages."""
+    return {"current_locale": str(get_locale() or DEFAULT_LOCALE), "locales": LOCALES}

@@ -1,0 +1,1 @@
+"""Administration of an organisation's people: inviting, changing roles, deactivating."""

@@ -1,0 +1,161 @@
+"""Pages where an administrator manages the people in their own organisation."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.admin import services
+from app.admin.forms import InvitationForm
+from app.admin.forms import RoleForm
+from app.auth.decorators import role_required
+from app.extensions import db
+from app.htmx import render
+from app.models import Invitation
+from app.models import Role
+from app.models import Unit
+from app.models import User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _get_member(user_id: int, *, allow_self: bool = True) -> User:
+    """Load a person in the admin's own organisation, or 404, so other tenants' people stay invisible."""
+    query = select(User).where(User.id == user_id, User.organisation_id == current_user.organisation_id)
+    user = db.first_or_404(query)
+    if not allow_self and user.id == current_user.id:
+        # Admins may not demote or lock out themselves; that could leave a municipality without an admin.
+        abort(403)
+    return user
+
+
+def _log(event: str, user: User | Invitation) -> None:
+    """Record an administrative change for the security log (ASVS V16)."""
+    current_app.logger.info(
+        event.replace("_", " "),
+        extra={"event": event, "actor_id": current_user.id, "target": repr(user)},
+    )
+
+
+@bp.get("/")
+@role_required(Role.ADMIN)
+def index() -> Response:
+    """List the organisation's people, filtered by the search box, and its open invitations."""
+    search = request.args.get("q", "")
+    organisation = current_user.organisation
+    users = User.members_of(organisation, search)
+    invitations = Invitation.pending_for(organisation)
+    return render("admin/index.html", "admin/_users.html", users=users, invitations=invitations, q=search)
+
+
+@bp.route("/invitations/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def invite() -> str:
+    """Create a one-time invitation link and show it once, since Laget sends no e-mail."""
+    organisation = current_user.organisation
+    form = InvitationForm()
+    form.unit_id.choices = [SelectChoice("", _("Ingen enhet"))]
+    form.unit_id.choices += [SelectChoice(str(unit.id), unit.name) for unit in organisation.units]
+    if not form.validate_on_submit():
+        return render_template("admin/invite.html", form=form)
+    unit = Unit.find_in(organisation, form.unit_id.data)
+    try:
+        invitation, token = services.invite_user(
+            organisation, form.email.data, Role(form.role.data), unit, current_user._get_current_object()
+        )
+    except services.EmailTaken:
+        form.email.errors.append(_("Det finnes allerede en konto med denne e-postadressen."))
+        return render_template("admin/invite.html", form=form)
+    db.session.commit()
+    _log("invitation_created", invitation)
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    return render_template("admin/invitation_created.html", invitation=invitation, link=link)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@role_required(Role.ADMIN)
+def revoke(invitation_id: int) -> Response:
+    """Withdraw an open invitation of the admin's own organisation."""
+    invitation = db.first_or_404(
+        select(Invitation).where(
+            Invitation.id == invitation_id, Invitation.organisation_id == current_user.organisation_id
+        )
+    )
+    email = invitation.email
+    _log("invitation_revoked", invitation)
+    services.revoke_invitation(invitation)
+    db.session.commit()
+    flash(_("Invitasjonen til %(email)s er trukket tilbake.", email=email), "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.get("/users/<int:user_id>")
+@role_required(Role.ADMIN)
+def show(user_id: int) -> str:
+    """Show one person with the actions an admin can take on them."""
+    user = _get_member(user_id)
+    return render_template("admin/show.html", user=user, role_form=RoleForm(role=user.role.value))
+
+
+@bp.post("/users/<int:user_id>/role")
+@role_required(Role.ADMIN)
+def change_role(user_id: int) -> Response | str:
+    """Give a person a new role."""
+    user = _get_member(user_id, allow_self=False)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return render_template("admin/show.html", user=user, role_form=form)
+    services.change_role(user, Role(form.role.data))
+    db.session.commit()
+    _log("role_changed", user)
+    flash(
+        _("%(name)s har nå rollen %(role)s.", name=user.display_name, role=user.role.label.lower()), "success"
+    )
+    return redirect(url_for("admin.show", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@role_required(Role.ADMIN)
+def deactivate(user_id: int) -> Response:
+    """Stop a person from logging in and end their open sessions."""
+    user = _get_member(user_id, allow_self=False)
+    services.deactivate_user(user)
+    db.session.commit()
+    _log("user_deactivated", user)
+    flash(_("%(name)s er deaktivert og logget ut.", name=user.display_name), "success")
+    return redirect(url_for("admin.show", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@role_required(Role.ADMIN)
+def reactivate(user_id: int) -> Response:
+    """Let a deactivated person log in again."""
+    user = _get_member(user_id, allow_self=False)
+    services.reactivate_user(user)
+    db.session.commit()
+    _log("user_reactivated", user)
+    flash(_("%(name)s kan logge inn igjen.", name=user.display_name), "success")
+    return redirect(url_for("admin.show", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@role_required(Role.ADMIN)
+def end_sessions(user_id: int) -> Response:
+    """Log a person out on every device."""
+    user = _get_member(user_id, allow_self=False)
+    services.end_user_sessions(user)
+    db.session.commit()
+    _log("sessions_ended", user)
+    flash(_("%(name)s er logget ut på alle enheter.", name=user.display_name), "success")
+    return redirect(url_for("admin.show", user_id=user.id))

@@ -1,0 +1,1 @@
+"""Logging in and out, accepting invitations, and the role check every other blueprint uses."""

@@ -1,0 +1,30 @@
+"""The one access-control decorator: ``role_required``."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+from flask_login import login_required
+
+from app.models import Role
+
+
+def role_required(*roles: Role | str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Let the view run only for logged-in users holding one of ``roles`` (or a higher role)."""
+    wanted = [Role(role) for role in roles]
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not any(current_user.has_role(role) for role in wanted):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,144 @@
+"""The ``laget`` command: serve the app, set it up, and manage accounts and the database."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+from flask_migrate import upgrade
+
+from app import REPO_ROOT
+from app import create_app
+from app.admin import services as admin_services
+from app.auth.forms import PASSWORD_MIN_LENGTH
+from app.extensions import db
+from app.install import SetupError
+from app.install import compile_translations
+from app.install import htmx_installed
+from app.install import install_htmx
+from app.install import translations_compiled
+from app.models import Organisation
+from app.models import Role
+from app.models import Unit
+from app.models import User
+from scenarios.cli import scenarios as scenarios_group
+
+DEMO_ORGANISATION = "Demo kommune"
+DEMO_EMAIL = "fasilitator@demo-kommune.invalid"
+NPM_WORK_DIR = REPO_ROOT / "build" / "npm"
+
+cli = FlaskGroup(
+    name="laget",
+    create_app=create_app,
+    help="Laget: samtrening for tverrfaglige team rundt barn.",
+)
+cli.add_command(scenarios_group)
+
+
+def _translations_dir() -> Path:
+    """The folder Flask-Babel reads catalogues from."""
+    return Path(current_app.root_path) / "translations"
+
+
+def _run_setup(*, only_missing: bool) -> None:
+    """Vendor htmx and compile translations, skipping what is already done when ``only_missing``."""
+    static_folder = Path(current_app.static_folder or REPO_ROOT / "static")
+    if not (only_missing and htmx_installed(static_folder)):
+        click.echo("Henter htmx fra npm …")
+        try:
+            target = install_htmx(static_folder, NPM_WORK_DIR)
+        except SetupError as error:
+            raise click.ClickException(str(error)) from error
+        click.secho(f"htmx er lagt i {target}", fg="green")
+    if not (only_missing and translations_compiled(_translations_dir())):
+        compiled = compile_translations(_translations_dir())
+        click.secho(f"Kompilerte {len(compiled)} oversettelser.", fg="green")
+
+
+@cli.command("setup")
+@click.option("--if-missing", is_flag=True, help="Skip the steps that are already done.")
+def setup_command(if_missing: bool) -> None:
+    """Install the pinned htmx into static/vendor and compile the translations."""
+    _run_setup(only_missing=if_missing)
+
+
+def _create_demo_account() -> tuple[str, str] | None:
+    """On the very first start, create a demo municipality and facilitator so there is a way in."""
+    if db.session.scalar(db.select(User.id).limit(1)) is not None:
+        return None
+    organisation = Organisation.by_slug(admin_services.slugify(DEMO_ORGANISATION))
+    organisation = organisation or admin_services.create_organisation(DEMO_ORGANISATION)
+    password = secrets.token_urlsafe(15)
+    admin_services.create_user(organisation, DEMO_EMAIL, "Demo-fasilitator", Role.FACILITATOR, password)
+    db.session.commit()
+    return DEMO_EMAIL, password
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads in waitress.")
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Upgrade the database, finish any missing set-up, and serve Laget with waitress."""
+    import waitress
+
+    upgrade()
+    try:
+        _run_setup(only_missing=True)
+    except click.ClickException as error:
+        # Every page works without htmx (plain forms and links), so a missing npm must not stop a server.
+        click.secho(f"Advarsel: {error.message} Laget starter uten htmx.", fg="yellow", err=True)
+    if demo := _create_demo_account():
+        email, password = demo
+        click.secho("Første oppstart: laget «Demo kommune» og en fasilitator-konto.", bold=True)
+        click.echo(f"  E-post:  {email}")
+        click.echo(f"  Passord: {password}")
+        click.secho("Passordet vises bare denne ene gangen. Noter det nå.", fg="yellow")
+        click.echo(
+            "Lag en administrator med: laget users create --role admin "
+            f"--org {admin_services.slugify(DEMO_ORGANISATION)} --email … --name …"
+        )
+    click.secho(f"Laget kjører på http://{host}:{port}/", fg="green")
+    waitress.serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+
+
+@cli.group("users")
+def users_group() -> None:
+    """Manage accounts from the command line."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True, help="The person's e-mail address (their login).")
+@click.option("--name", required=True, help="The name shown to others.")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=Role.PARTICIPANT.value,
+    show_default=True,
+    help="The person's highest role.",
+)
+@click.option("--org", required=True, help="Organisation slug or name; created if it does not exist.")
+@click.option(
+    "--unit", default=None, help="Unit within the organisation (a school, PPT); created if missing."
+)
+@click.password_option(help="The password; asked for if not given.")
+def create_user_command(email: str, name: str, role: str, org: str, unit: str | None, password: str) -> None:
+    """Create an account in an organisation (and unit), creating those if needed."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise click.BadParameter(f"må ha minst {PASSWORD_MIN_LENGTH} tegn.", param_hint="--password")
+    organisation = Organisation.by_slug(admin_services.slugify(org))
+    if organisation is None:
+        organisation = admin_services.create_organisation(org)
+        click.echo(f"Opprettet organisasjonen «{organisation.name}» ({organisation.slug}).")
+    try:
+        user = admin_services.create_user(organisation, email, name, Role(role), password)
+    except admin_services.EmailTaken as error:
+        raise click.ClickException(f"Det finnes allerede en konto for {email}.") from error
+    if unit:
+        user.unit = Unit.by_name(organisation, unit) or admin_services.create_unit(organisation, unit)
+    db.session.commit()
+    where = f"{organisation.name}, {user.unit.name}" if user.unit else organisation.name
+    click.secho(f"Opprettet {user.email} som {role} i {where}.", fg="green")

@@ -1,0 +1,22 @@
+"""Locale selection for Flask-Babel: bokmål by default, nynorsk and English on request."""
+
+from __future__ import annotations
+
+from flask import request
+from flask import session
+from flask_login import current_user
+
+# Each language is named in itself, so a reader can find their own language in the switcher.
+LOCALES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "en": "English"}
+DEFAULT_LOCALE = "nb"
+
+
+def select_locale() -> str:
+    """Pick the user's stored choice, then the session's, then the browser's best match."""
+    if current_user.is_authenticated and current_user.preferred_locale in LOCALES:
+        return current_user.preferred_locale
+    if session.get("locale") in LOCALES:
+        return session["locale"]
+    # Browsers often send a bare "no" (Norwegian), which has no catalogue of its own: treat it as bokmål.
+    best = request.accept_languages.best_match([*LOCALES, "no"])
+    return best if best in LOCALES else DEFAULT_LOCALE

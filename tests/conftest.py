@@ -1,0 +1,229 @@
+"""Fixtures for the web app: an app on a migrated temporary SQLite file, clients, and factories.
+
+Flask and ``app`` are imported inside the fixtures, never at module level, so the tests of the pure
+packages (scenarios, courses, scoring) can prove they run without Flask even though pytest loads
+this file for them too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Cheap Argon2 parameters: the tests check the flow and the hash format, not the cost.
+TEST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+TEST_PASSWORD = "riktig hest batteri stift"
+
+# Set to a PostgreSQL URL (e.g. postgresql://laget:laget@localhost/laget_test) to run the app tests
+# against PostgreSQL instead of SQLite. The database is wiped and migrated before every test.
+POSTGRES_URL = os.environ.get("LAGET_TEST_POSTGRES_URL")
+
+_CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
+_sequence = itertools.count(1)
+
+
+def _test_config(db_path: Path, **overrides: Any) -> dict[str, Any]:
+    """Configuration for an app under test; CSRF stays on, as in production."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "ARGON2_PARAMS": TEST_ARGON2,
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every migration applied once, copied for each test."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+
+    path = tmp_path_factory.mktemp("template") / "laget.db"
+    app = create_app(_test_config(path))
+    with app.app_context():
+        upgrade()
+        # Closing the connections checkpoints the WAL into the file, so a plain copy is complete.
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Extra configuration for one test; override this fixture or update the dict before ``app``."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_db: Path, tmp_path: Path, app_config: dict[str, Any]) -> Iterator[Any]:
+    """A Laget app on its own copy of the migrated database (or a freshly migrated PostgreSQL one)."""
+    from app import create_app
+    from app.extensions import db
+
+    path = tmp_path / "laget.db"
+    if POSTGRES_URL:
+        app = create_app(_test_config(path, SQLALCHEMY_DATABASE_URI=POSTGRES_URL, **app_config))
+        _reset_postgres(app)
+    else:
+        shutil.copyfile(migrated_db, path)
+        app = create_app(_test_config(path, **app_config))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _reset_postgres(app: Any) -> None:
+    """Drop everything in the test database and run the migrations again."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        db.session.commit()
+        upgrade()
+
+
+@pytest.fixture
+def sqlite_only(app: Any) -> None:
+    """Skip a test that inspects SQLite itself when the suite runs on PostgreSQL."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("inspects SQLite")
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Any) -> Any:
+    """A CLI runner bound to ``app``."""
+    return app.test_cli_runner()
+
+
+def csrf_token(client: Any, path: str = "/auth/login") -> str:
+    """Read the CSRF token that every page carries in ``<body hx-headers>``."""
+    response = client.get(path, follow_redirects=True)
+    match = _CSRF_IN_PAGE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def make_org(app: Any) -> Callable[..., Any]:
+    """Create an organisation (municipality) and return it detached from the session."""
+    from app.extensions import db
+    from app.models import Organisation
+
+    def make(name: str | None = None) -> Organisation:
+        number = next(_sequence)
+        with app.app_context():
+            organisation = Organisation(name=name or f"Testkommune {number}", slug=f"testkommune-{number}")
+            db.session.add(organisation)
+            db.session.commit()
+            db.session.refresh(organisation)
+            db.session.expunge(organisation)
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Any, make_org: Callable[..., Any]) -> Callable[..., Any]:
+    """Create a user with ``TEST_PASSWORD`` and return it detached from the session."""
+    from app.extensions import db
+    from app.models import Role
+    from app.models import User
+
+    def make(
+        role: str = "participant",
+        org: Any = None,
+        email: str | None = None,
+        name: str | None = None,
+        active: bool = True,
+        password: str = TEST_PASSWORD,
+    ) -> User:
+        number = next(_sequence)
+        organisation_id = (org or make_org()).id
+        with app.app_context():
+            user = User(
+                email=email or f"person{number}@kommune.test",
+                display_name=name or f"Person {number}",
+                role=Role(role),
+                organisation_id=organisation_id,
+                active=active,
+            )
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+class AuthActions:
+    """Log a test client in and out through the real forms."""
+
+    def __init__(self, client: Any, make_user: Callable[..., Any]) -> None:
+        self._client = client
+        self._make_user = make_user
+
+    def login(self, as_role: str = "participant", user: Any = None, **user_fields: Any) -> Any:
+        """Log in as ``user``, or as a new user with role ``as_role``, and return that user."""
+        user = user or self._make_user(role=as_role, **user_fields)
+        response = self._client.post(
+            "/auth/login",
+            data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": csrf_token(self._client)},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    def logout(self) -> Any:
+        """Log out with a valid CSRF token."""
+        return self._client.post("/auth/logout", data={"csrf_token": csrf_token(self._client, "/")})
+
+
+@pytest.fixture
+def auth(client: Any, make_user: Callable[..., Any]) -> AuthActions:
+    """Log the ``client`` in as a given role."""
+    return AuthActions(client, make_user)
+
+
+@pytest.fixture
+def csrf(client: Any) -> Callable[..., str]:
+    """Fetch a fresh CSRF token for ``client`` from a page (default: the login page)."""
+    return lambda path="/auth/login": csrf_token(client, path)
+
+
+@pytest.fixture
+def password() -> str:
+    """The password every ``make_user`` account has."""
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def client_for(app: Any, make_user: Callable[..., Any]) -> Callable[[Any], Any]:
+    """Return a separate test client logged in as a given user, for a second person in a test."""
+
+    def make(user: Any) -> Any:
+        other = app.test_client()
+        AuthActions(other, make_user).login(user=user)
+        return other
+
+    return make
