@@ -1,7 +1,8 @@
 """The explorer: walk the team's combined choices to find which scenes and endings can be reached.
 
 Small spaces are searched exhaustively over distinct team states (two paths that lead to the same
-state are explored once); large ones are sampled with seeded random play, and the report says which.
+state are explored once). Large ones are sampled: the expert path, every path that leaves it at one
+choice, then seeded random play; the report says which.
 Within a scene the roles choose in the order the scenario lists them; manual injects are not fired,
 and injects timed to a scene fire when the scene starts.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -226,6 +228,56 @@ def _exhaustive_report(scenario: Scenario, start_key: str, states: dict[str, Sta
     )
 
 
+Policy = Callable[[int, str, list], object]
+
+
+def _play_path(scenario: Scenario, policy: Policy, max_rounds: int) -> State:
+    """Play one drill to its end, letting `policy(round, role, options)` pick each role's choice."""
+    state = initial_state(scenario)
+    while state["status"] == "running" and state["round"] <= max_rounds:
+        state = _enter(scenario, state)
+        scene = scenario.scene(state["scene"])
+        round_ = state["round"]
+        for role in scene.active_roles:
+            if state["status"] != "running" or state["round"] != round_:
+                break
+            options = available_choices(scenario, state, role)
+            if options:
+                choice = policy(round_, role, options)
+                state = apply(scenario, state, {"type": "choose", "role": role, "choice": choice.id})
+        if state["status"] == "running" and state["round"] == round_:
+            state = apply(scenario, state, {"type": "timeout"})
+    return state
+
+
+def _expert(options: list) -> object:
+    return next((c for c in options if c.expert), options[0])
+
+
+def _guided_policies(scenario: Scenario, max_rounds: int) -> Iterator[Policy]:
+    """The expert path, then every path that leaves it at exactly one choice.
+
+    Good endings usually need many right choices in a row, which random play rarely finds; the
+    expert path and its one-step neighbours reach them deterministically.
+    """
+    yield lambda round_, role, options: _expert(options)
+    expert_end = _play_path(scenario, lambda r, role, options: _expert(options), max_rounds)
+    for visit in expert_end["history"]:
+        scene = scenario.scene(visit["scene"])
+        for role in scene.active_roles if scene else ():
+            section = scene.section(role)
+            for alternative in section.choices:
+                if alternative.id == visit["chosen"].get(role):
+                    continue
+
+                def policy(r, who, options, at=visit["round"], target=role, pick=alternative.id):
+                    if r == at and who == target:
+                        return next((c for c in options if c.id == pick), _expert(options))
+                    return _expert(options)
+
+                yield policy
+
+
 def _sampled_report(scenario: Scenario, samples: int, seed: int) -> ExploreReport:
     rng = random.Random(seed)
     max_rounds = 10 * max(1, len(scenario.scenes))
@@ -233,24 +285,12 @@ def _sampled_report(scenario: Scenario, samples: int, seed: int) -> ExploreRepor
     counts: Counter[str] = Counter()
     lengths: list[int] = []
     stuck = 0
-    for _ in range(samples):
-        state = initial_state(scenario)
+    guided = list(_guided_policies(scenario, max_rounds))
+    randomly: Policy = lambda round_, role, options: rng.choice(options)  # noqa: E731
+    for policy in [*guided, *([randomly] * samples)]:
+        state = _play_path(scenario, policy, max_rounds)
+        scenes_reached.update(visit["scene"] for visit in state["history"])
         scenes_reached.add(state["scene"])
-        while state["status"] == "running" and state["round"] <= max_rounds:
-            state = _enter(scenario, state)
-            scene = scenario.scene(state["scene"])
-            round_ = state["round"]
-            for role in scene.active_roles:
-                if state["status"] != "running" or state["round"] != round_:
-                    break
-                options = available_choices(scenario, state, role)
-                if options:
-                    state = apply(
-                        scenario, state, {"type": "choose", "role": role, "choice": rng.choice(options).id}
-                    )
-            if state["status"] == "running" and state["round"] == round_:
-                state = apply(scenario, state, {"type": "timeout"})
-            scenes_reached.add(state["scene"])
         if state["status"] == "ended" and state["ending"]:
             counts[state["ending"]] += 1
             lengths.append(len(state["history"]))
@@ -259,7 +299,7 @@ def _sampled_report(scenario: Scenario, samples: int, seed: int) -> ExploreRepor
     return _report(
         scenario,
         exhaustive=False,
-        paths=samples,
+        paths=len(guided) + samples,
         states=0,
         scenes_reached=scenes_reached,
         endings_reached=set(counts),

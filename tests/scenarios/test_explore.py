@@ -34,7 +34,7 @@ def test_sampling_is_seeded_and_says_so() -> None:
     second = explore(scenario, samples=50, seed=7, max_states=1)
     assert not first.exhaustive
     assert first == second
-    assert first.paths == 50
+    assert first.paths > 50  # the expert path and its one-step neighbours come first
     assert set(first.endings_reached) == {"slutt-god", "slutt-svak"}
 
 
