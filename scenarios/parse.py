@@ -454,9 +454,7 @@ class _Parser:
             path=self.r.path,
         )
 
-    def _split(
-        self, nodes: list[Block], level: int
-    ) -> list[tuple[Block | None, list[Block]]]:
+    def _split(self, nodes: list[Block], level: int) -> list[tuple[Block | None, list[Block]]]:
         """Group nodes under the headings of one level; content before the first goes under None."""
         groups: list[tuple[Block | None, list[Block]]] = []
         current: tuple[Block | None, list[Block]] = (None, [])
@@ -549,9 +547,7 @@ class _Parser:
         for key in heading.attrs:
             self.r.add("SC020", heading.line, key=key, known=known)
 
-    def _settings(
-        self, node: Block, table: dict[str, str]
-    ) -> list[tuple[str, str, int, Block]]:
+    def _settings(self, node: Block, table: dict[str, str]) -> list[tuple[str, str, int, Block]]:
         """Read a `- Key: value` list into (canonical key, value, line, inline node) rows."""
         rows = []
         for item in node.children:
@@ -688,9 +684,7 @@ class _Parser:
             heading.line,
         )
 
-    def _role_section(
-        self, scene_id: str, heading: _Heading, body: list[Block]
-    ) -> RoleSection | None:
+    def _role_section(self, scene_id: str, heading: _Heading, body: list[Block]) -> RoleSection | None:
         role = self._role(heading.text, heading.line)
         if role is None:
             return None
