@@ -634,7 +634,8 @@ class _Parser:
     def _needs(self, value: str, line: int) -> list[Need]:
         needs = []
         for part in _split_list(value):
-            who, qualifier = _paren_suffix(part)
+            # A role name may itself end in parentheses, e.g. "Pedagogisk leder (barnehage)".
+            who, qualifier = (part, None) if fold(part) in self.role_table else _paren_suffix(part)
             by = None
             if qualifier:
                 words = qualifier.split()

@@ -124,3 +124,15 @@ def test_condition_without_backticks() -> None:
 def test_raw_html_is_kept_as_text_not_markup() -> None:
     result = parse(BASE.replace("Mia er mye borte.", "Mia er mye borte. <script>alert(1)</script>"))
     assert "<script>" in result.scenario.intro  # the source is kept; rendering escapes it
+
+
+def test_role_name_with_parentheses_in_needs() -> None:
+    source = (
+        BASE.replace("name: Helsesykepleier", "name: Helsesykepleier (skole)")
+        .replace("## Helsesykepleier", "## Helsesykepleier (skole)")
+        .replace("- Trengs av: helse (innen s2)", "- Trengs av: Helsesykepleier (skole), laerer (innen s2)")
+    )
+    result = parse(source)
+    assert result.diagnostics == []
+    needs = result.scenario.info("fravaer").needs
+    assert [(n.role, n.by) for n in needs] == [("helse", None), ("laerer", "s2")]
