@@ -27,6 +27,8 @@ from app.i18n import DEFAULT_LOCALE
 from app.i18n import LOCALES
 from app.i18n import select_locale
 from app.logs import configure_logging
+from app.markdown import render_markdown
+from app.transactions import install_transaction_control
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,19 +70,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, default_locale=DEFAULT_LOCALE, locale_selector=select_locale)
     if not event.contains(Engine, "connect", _set_sqlite_pragmas):
         event.listen(Engine, "connect", _set_sqlite_pragmas)
+    install_transaction_control()
 
     # Imported here so that importing ``app`` never drags in every view (and no import cycles form).
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.drills.views import bp as drills_bp
+    from app.facilitate.views import bp as facilitate_bp
     from app.main.views import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(drills_bp)
+    app.register_blueprint(facilitate_bp)
 
     register_error_handlers(app)
     app.after_request(_set_response_headers)
     app.context_processor(_template_context)
+    _register_template_helpers(app)
     return app
 
 
@@ -182,6 +190,18 @@ def _set_response_headers(response: Response) -> Response:
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("Content-Language", str(get_locale() or DEFAULT_LOCALE))
     return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    """Give templates the Markdown filter for author text and the drill wording helpers."""
+    from app.drills import wording
+
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_global(wording.day_label, "day_label")
+    app.add_template_global(wording.waiting_text, "waiting_text")
+    app.add_template_global(wording.duration, "duration")
+    app.add_template_global(wording.rating_label, "rating_label")
+    app.add_template_global(wording.status_label, "status_label")
 
 
 def _template_context() -> dict[str, Any]:

@@ -20,6 +20,8 @@ from app.install import compile_translations
 from app.install import htmx_installed
 from app.install import install_htmx
 from app.install import translations_compiled
+from app.library import SyncReport
+from app.library import sync_library
 from app.models import Organisation
 from app.models import Role
 from app.models import Unit
@@ -86,6 +88,8 @@ def serve_command(host: str, port: int, threads: int) -> None:
     import waitress
 
     upgrade()
+    _report_sync(sync_library())
+    db.session.commit()
     try:
         _run_setup(only_missing=True)
     except click.ClickException as error:
@@ -103,6 +107,37 @@ def serve_command(host: str, port: int, threads: int) -> None:
         )
     click.secho(f"Laget kjører på http://{host}:{port}/", fg="green")
     waitress.serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+
+
+def _report_sync(report: SyncReport) -> None:
+    """Say which scenarios were loaded and which were left out, and why."""
+    for version in report.added:
+        click.secho(
+            f"La inn scenariet «{version.title}» ({version.scenario_key} {version.version}).", fg="green"
+        )
+    for name, problems in report.skipped.items():
+        click.secho(
+            f"Lastet ikke {name}: scenariet har feil (se `laget scenarios check`).", fg="yellow", err=True
+        )
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+
+
+@cli.group("library")
+def library_group() -> None:
+    """Load the built-in scenarios into the database as pinned versions."""
+
+
+@library_group.command("sync")
+def library_sync_command() -> None:
+    """Store a version of every scenario file in SCENARIO_LIBRARY whose text is new."""
+    report = sync_library()
+    db.session.commit()
+    _report_sync(report)
+    click.echo(
+        f"{len(report.added)} nye, {len(report.unchanged)} uendret, {len(report.skipped)} ikke lastet "
+        f"(fra {current_app.config['SCENARIO_LIBRARY']})."
+    )
 
 
 @cli.group("users")

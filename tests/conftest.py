@@ -69,6 +69,7 @@ def app_config() -> dict[str, Any]:
 def app(migrated_db: Path, tmp_path: Path, app_config: dict[str, Any]) -> Iterator[Any]:
     """A Laget app on its own copy of the migrated database (or a freshly migrated PostgreSQL one)."""
     from app import create_app
+    from app.extensions import babel
     from app.extensions import db
 
     path = tmp_path / "laget.db"
@@ -78,6 +79,10 @@ def app(migrated_db: Path, tmp_path: Path, app_config: dict[str, Any]) -> Iterat
     else:
         shutil.copyfile(migrated_db, path)
         app = create_app(_test_config(path, **app_config))
+    with app.app_context():
+        # Flask-Babel caches catalogues per locale on the one shared Babel object, across apps; a test
+        # that compiles its own catalogues must not be served another test's.
+        babel.domain_instance.cache.clear()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -227,3 +232,137 @@ def client_for(app: Any, make_user: Callable[..., Any]) -> Callable[[Any], Any]:
         return other
 
     return make
+
+
+# --- Drills ---------------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+MINIMAL_SCENARIO = REPO / "tests" / "scenarios" / "fixtures" / "minimal.md"
+_CHOICES_IN_PAGE = re.compile(r'name="choice" value="([^"]+)"')
+_HIDDEN_IN_PAGE = re.compile(r'<input type="hidden" name="(scene|key)" value="([^"]+)">')
+
+
+@pytest.fixture
+def minimal_library(tmp_path: Path) -> Path:
+    """A scenario library folder holding only the small test scenario (two roles, two scenes)."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    shutil.copyfile(MINIMAL_SCENARIO, folder / "minimal.md")
+    return folder
+
+
+@pytest.fixture
+def make_drill(app: Any, make_user: Callable[..., Any], minimal_library: Path) -> Callable[..., Any]:
+    """Create drills through the facilitator service and return the first, detached from the session."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.facilitate.services import create_drills
+    from app.library import sync_library
+    from app.models import Drill
+    from app.models import ScenarioVersion
+    from app.models import User
+
+    def make(
+        facilitator: Any = None,
+        library: Path | None = None,
+        scenario: str = "minimal",
+        team_name: str = "Lag Nord",
+        teams: int = 1,
+    ) -> Drill:
+        facilitator = facilitator or make_user(role="facilitator")
+        with app.app_context():
+            sync_library(library or minimal_library)
+            version = db.session.scalar(
+                select(ScenarioVersion)
+                .where(ScenarioVersion.scenario_key == scenario)
+                .order_by(ScenarioVersion.id.desc())
+            )
+            drills = create_drills(db.session.get(User, facilitator.id), version, team_name, teams)
+            db.session.commit()
+            drill = db.session.get(Drill, drills[0].id)
+            db.session.refresh(drill)
+            db.session.expunge(drill)
+        return drill
+
+    return make
+
+
+@pytest.fixture
+def join_as(app: Any) -> Callable[..., Any]:
+    """Join a drill by its code as a guest in a fresh browser (test client), and return that client."""
+
+    def join(drill: Any, name: str, client: Any = None) -> Any:
+        client = client or app.test_client()
+        token = csrf_token(client, "/drills/join")
+        response = client.post(
+            "/drills/join", data={"code": drill.join_code, "display_name": name, "csrf_token": token}
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return join
+
+
+def page_choices(html: str) -> tuple[list[str], dict[str, str]]:
+    """The choice buttons on a participant page, and its choice form's hidden scene and key."""
+    return _CHOICES_IN_PAGE.findall(html), dict(_HIDDEN_IN_PAGE.findall(html))
+
+
+def drill_state(app: Any, public_id: str) -> Any:
+    """Load a drill fresh from the database, detached, for assertions."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Drill
+
+    with app.app_context():
+        drill = db.session.scalar(select(Drill).where(Drill.public_id == public_id))
+        db.session.refresh(drill)
+        db.session.expunge(drill)
+    return drill
+
+
+def participant_id(app: Any, drill: Any, name: str) -> int:
+    """The id of the participant called ``name`` in ``drill``."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Participant
+
+    with app.app_context():
+        return db.session.scalar(
+            select(Participant.id).where(Participant.drill_id == drill.id, Participant.display_name == name)
+        )
+
+
+def assign(app: Any, client: Any, drill: Any, roles: dict[str, str]) -> Any:
+    """Cast roles through the console form: ``roles`` maps role id -> participant name or "self"."""
+    data = {"csrf_token": csrf_token(client, f"/facilitate/drills/{drill.public_id}")}
+    for role, who in roles.items():
+        data[f"role-{role}"] = who if who == "self" else str(participant_id(app, drill, who))
+    return client.post(f"/facilitate/drills/{drill.public_id}/roles", data=data)
+
+
+def control(client: Any, drill: Any, action: str, **data: str) -> Any:
+    """Post a console control (start, pause, end, …) with a fresh CSRF token."""
+    token = csrf_token(client, f"/facilitate/drills/{drill.public_id}")
+    return client.post(f"/facilitate/drills/{drill.public_id}/{action}", data={"csrf_token": token, **data})
+
+
+def choose(client: Any, drill: Any, role: str, choice: str | None = None, **override: str) -> Any:
+    """Press a choice button on the participant page (the first one unless ``choice`` is given).
+
+    ``override`` replaces form fields, as a tampered or outdated page would send them.
+    """
+    html = client.get(f"/drills/{drill.public_id}/play?role={role}").get_data(as_text=True)
+    choices, hidden = page_choices(html)
+    data = {
+        "csrf_token": csrf_token(client, f"/drills/{drill.public_id}/play"),
+        "role": override.pop("as_role", role),
+        "choice": choice or choices[0],
+        "scene": hidden.get("scene", ""),
+        "key": hidden.get("key", ""),
+        **override,
+    }
+    return client.post(f"/drills/{drill.public_id}/choose", data=data)

@@ -78,3 +78,31 @@ def test_chosen_language_translates_the_dashboard_and_role_labels(client, auth, 
     html = client.get("/").get_data(as_text=True)
     assert "Your account" in html
     assert "<dd>Facilitator</dd>" in html
+
+
+@pytest.mark.parametrize(
+    ("locale", "heading"), [("nb", "Bli med i øvelse"), ("nn", "Bli med i øving"), ("en", "Join a drill")]
+)
+def test_the_join_page_in_each_language(client, locale, heading):
+    html = client.get("/drills/join", headers={"Accept-Language": locale}).get_data(as_text=True)
+    assert f"<h1>{heading}</h1>" in html
+
+
+def test_the_team_log_reads_as_sentences_in_english(app, make_drill):
+    from app.drills.wording import describe_entry
+    from app.extensions import db
+    from app.models import Drill
+
+    drill = make_drill()
+    entry = {
+        "kind": "shared",
+        "role": "kontaktlaerer",
+        "info": "fravaer",
+        "to": ["helsesykepleier"],
+        "basis": "consent",
+    }
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        scenario = db.session.get(Drill, drill.id).scenario
+        assert (
+            describe_entry(scenario, entry) == "Kontaktlærer shared “Fravær” with Helsesykepleier (consent)."
+        )

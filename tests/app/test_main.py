@@ -89,3 +89,20 @@ def test_language_choice_is_stored_on_the_account_and_survives_logout(app, clien
 def test_language_from_browser(client, accept_language, expected):
     html = client.get("/auth/login", headers={"Accept-Language": accept_language}).get_data(as_text=True)
     assert f'<html lang="{expected}">' in html
+
+
+@pytest.mark.parametrize(
+    ("role", "facilitates"), [("participant", False), ("facilitator", True), ("admin", True)]
+)
+def test_dashboard_and_menu_lead_to_drills(client, auth, role, facilitates):
+    auth.login(as_role=role)
+    html = client.get("/").get_data(as_text=True)
+    assert html.count('href="/drills/join"') == 2  # the menu and the dashboard
+    assert ('href="/facilitate/"' in html) is facilitates
+    assert ('href="/facilitate/library"' in html) is facilitates
+
+
+def test_visitors_without_an_account_find_the_way_into_a_drill(client):
+    html = client.get("/auth/login").get_data(as_text=True)
+    assert 'href="/drills/join"' in html
+    assert '<a href="/auth/login" aria-current="page">' in html

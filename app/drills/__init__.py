@@ -1,0 +1,1 @@
+"""Participants playing their roles in a live drill."""

@@ -1,0 +1,61 @@
+"""Forms participants send: joining with a code, choosing, and answering a checkpoint."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms import StringField
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import Regexp
+
+from app.drills.services import JOIN_CODE_LENGTH
+
+# Ids in scenarios never contain whitespace; the runtime checks that they exist.
+ID_PATTERN = r"^\S+$"
+# Idempotency keys are uuid4 hex strings made when the form was rendered.
+KEY_PATTERN = r"^[0-9a-f]{32}$"
+
+
+class JoinForm(FlaskForm):
+    """The drill's join code and the name the team will see."""
+
+    code = StringField(
+        _l("Kode"),
+        validators=[
+            InputRequired(_l("Skriv inn koden fra fasilitator.")),
+            Length(min=JOIN_CODE_LENGTH, max=JOIN_CODE_LENGTH + 4, message=_l("Koden har seks tegn.")),
+        ],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+    display_name = StringField(
+        _l("Navnet ditt"),
+        validators=[
+            InputRequired(_l("Skriv inn navnet de andre skal se.")),
+            Length(max=60, message=_l("Navnet kan ha høyst %(max)d tegn.")),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+class _EventForm(FlaskForm):
+    """Fields every participant event carries: the role, the scene it was made in, and a one-time key."""
+
+    role = HiddenField(validators=[InputRequired(), Length(max=50), Regexp(ID_PATTERN)])
+    scene = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
+    key = HiddenField(validators=[InputRequired(), Regexp(KEY_PATTERN)])
+
+
+class ChoiceForm(_EventForm):
+    """A role's choice in a scene; the pressed button carries the choice id."""
+
+    choice = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
+
+
+class AnswerForm(_EventForm):
+    """A role's answer to one checkpoint question."""
+
+    checkpoint = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
+    # Radio buttons in the page; a missing answer is reported in words, not as a bad request.
+    option = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])

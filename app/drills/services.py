@@ -1,0 +1,330 @@
+"""Changes to a live drill: joining it, and the one critical path that writes its events.
+
+Every change to a drill's runtime state goes through ``record_event``: it serialises writers on the
+drill (``BEGIN IMMEDIATE`` on SQLite, ``SELECT … FOR UPDATE`` on PostgreSQL), stores a repeated
+submission once (idempotency keys), lets the pure runtime in ``scenarios.play`` decide, and appends
+the event. ``Drill.state`` is only a cache of replaying the events, as ``rebuild_state`` shows.
+
+Time-based events need no background worker: every poll calls ``tick``, which records a due
+timeout or timed inject under a fixed key, so ticks racing in several processes store it once.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.extensions import db
+from app.models import Drill
+from app.models import DrillEvent
+from app.models import DrillStatus
+from app.models import Participant
+from app.models import User
+from app.models import hash_token
+from app.models import utcnow
+from app.transactions import begin_write
+from scenarios import play
+from scenarios.model import Scenario
+from scenarios.play import Rejected
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+# A participant's last_seen_at is written at most this often, so polling stays read-only.
+SEEN_INTERVAL = timedelta(seconds=30)
+# Ticks stop after this many events in one go; a drill never has that many due at once.
+MAX_EVENTS_PER_TICK = 20
+# Event types people send; the facilitator's and the clock's are "advance", "inject" and "timeout".
+PARTICIPANT_EVENTS = frozenset({"choose", "answer"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused an event: a participant, a user (the facilitator), or nobody (the clock)."""
+
+    participant: Participant | None = None
+    user: User | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The outcome of ``record_event``: the stored event, or why the event was refused."""
+
+    event: DrillEvent | None
+    rejection: Rejected | None = None
+    duplicate: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the event is stored, now or by an earlier identical submission."""
+        return self.rejection is None
+
+
+class ConcurrentDrillChange(RuntimeError):
+    """The drill row changed under a held lock; this means the locking is broken, never a user error."""
+
+
+class DrillNotJoinable(Exception):
+    """No drill that people can join has this code."""
+
+
+def lock_drill(drill: Drill) -> Drill:
+    """Start a write transaction and lock the drill's row, returning the drill freshly read under the lock."""
+    drill_id = drill.id
+    begin_write()
+    query = (
+        select(Drill).where(Drill.id == drill_id).with_for_update().execution_options(populate_existing=True)
+    )
+    return db.session.scalars(query).one()
+
+
+def record_event(
+    drill: Drill,
+    event: dict[str, Any],
+    actor: Actor | None = None,
+    key: str | None = None,
+    now: datetime | None = None,
+) -> Recorded:
+    """Apply one event to the drill and append it, exactly once per idempotency key.
+
+    Nothing is written when the event is refused. The caller commits.
+    """
+    now = now or utcnow()
+    actor = actor or Actor()
+    drill = lock_drill(drill)
+    if key is not None:
+        earlier = db.session.scalar(
+            select(DrillEvent).where(DrillEvent.drill_id == drill.id, DrillEvent.idempotency_key == key)
+        )
+        if earlier is not None:
+            return Recorded(earlier, duplicate=True)
+    refusal = _refusal(drill, event.get("type"))
+    if refusal is not None:
+        return Recorded(None, refusal)
+    scenario = drill.scenario
+    payload = {**event, "at": drill.seconds_since_start(now)}
+    try:
+        state = play.apply(scenario, drill.state, payload)
+    except Rejected as rejection:
+        return Recorded(None, rejection)
+
+    version = drill.state_version
+    stored = DrillEvent(
+        drill_id=drill.id,
+        seq=version + 1,
+        type=str(payload["type"]),
+        payload=payload,
+        participant_id=actor.participant.id if actor.participant else None,
+        user_id=actor.user.id if actor.user else (actor.participant.user_id if actor.participant else None),
+        idempotency_key=key,
+        created_at=now,
+    )
+    db.session.add(stored)
+    changes: dict[str, Any] = {"state": state, "state_version": version + 1}
+    if state["status"] == "ended":
+        changes |= _ended(now)
+    elif state["round"] != drill.state["round"]:
+        changes |= _scene_timing(drill, scenario, state["scene"], now)
+    # The lock already serialises writers; the version check makes a broken lock fail loudly.
+    written = db.session.execute(
+        update(Drill)
+        .where(Drill.id == drill.id, Drill.state_version == version)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:
+        raise ConcurrentDrillChange(f"drill {drill.id} changed while locked")
+    for name, value in changes.items():
+        set_committed_value(drill, name, value)
+    db.session.flush()
+    return Recorded(stored)
+
+
+def _refusal(drill: Drill, event_type: Any) -> Rejected | None:
+    """Refuse events the drill's life cycle does not allow, before the runtime is asked."""
+    if drill.status == DrillStatus.ENDED:
+        return Rejected("ended", "Øvelsen er avsluttet.", "The drill has ended.")
+    if drill.status == DrillStatus.LOBBY:
+        return Rejected("lobby", "Øvelsen har ikke startet ennå.", "The drill has not started yet.")
+    if drill.status == DrillStatus.PAUSED and (event_type in PARTICIPANT_EVENTS or event_type == "timeout"):
+        return Rejected("paused", "Øvelsen er satt på pause.", "The drill is paused.")
+    return None
+
+
+def _ended(now: datetime) -> dict[str, Any]:
+    """The drill fields that change when a drill ends; its join code is released for reuse."""
+    return {
+        "status": DrillStatus.ENDED,
+        "ended_at": now,
+        "join_code": None,
+        "scene_deadline": None,
+        "paused_remaining": None,
+        "paused_at": None,
+    }
+
+
+def _scene_timing(drill: Drill, scenario: Scenario, scene_id: str, now: datetime) -> dict[str, Any]:
+    """Restart the scene clock for a new scene, with the timer the scene suggests."""
+    scene = scenario.scene(scene_id)
+    minutes = scene.minutes if scene else None
+    changes: dict[str, Any] = {"scene_started_at": now, "timer_minutes": minutes}
+    if drill.status == DrillStatus.PAUSED:
+        # The new scene's clock starts when the drill resumes.
+        changes |= {
+            "scene_deadline": None,
+            "paused_at": now,
+            "paused_remaining": minutes * 60 if minutes else None,
+        }
+    else:
+        changes["scene_deadline"] = now + timedelta(minutes=minutes) if minutes else None
+    return changes
+
+
+def scene_timing(drill: Drill, now: datetime) -> dict[str, Any]:
+    """The clock fields for starting the drill's current scene now (used when a drill starts)."""
+    return _scene_timing(drill, drill.scenario, drill.state["scene"], now)
+
+
+def rebuild_state(drill: Drill) -> dict[str, Any]:
+    """Replay every stored event from the start; it must equal the cached ``drill.state``."""
+    payloads = db.session.scalars(
+        select(DrillEvent.payload).where(DrillEvent.drill_id == drill.id).order_by(DrillEvent.seq)
+    )
+    return play.replay(drill.scenario, payloads)
+
+
+def tick(drill: Drill, now: datetime | None = None) -> list[Recorded]:
+    """Record the timeouts and timed injects that are due, oldest first; cheap when nothing is."""
+    now = now or utcnow()
+    if _next_due(drill, now) is None:
+        return []
+    # Decide again under the lock: another process may have recorded it, or the scene moved on.
+    drill = lock_drill(drill)
+    recorded: list[Recorded] = []
+    while len(recorded) < MAX_EVENTS_PER_TICK and (due := _next_due(drill, now)) is not None:
+        event, key = due
+        result = record_event(drill, event, None, key, now)
+        recorded.append(result)
+        if not result.ok or result.duplicate:
+            break
+    return recorded
+
+
+def _next_due(drill: Drill, now: datetime) -> tuple[dict[str, Any], str] | None:
+    """The earliest timeout or timed inject whose time has come, with its idempotency key."""
+    if drill.status != DrillStatus.RUNNING:
+        return None
+    state = drill.state
+    scene = state["scene"]
+    due: list[tuple[datetime, dict[str, Any], str]] = []
+    if drill.scene_deadline is not None and now >= drill.scene_deadline:
+        due.append((drill.scene_deadline, {"type": "timeout", "scene": scene}, f"timeout:{state['round']}"))
+    if drill.scene_started_at is not None:
+        for inject in drill.scenario.injects:
+            trigger = inject.trigger
+            if trigger.kind != "scene" or trigger.scene != scene or not trigger.after_minutes:
+                continue
+            if inject.id in state["injects_fired"]:
+                continue
+            at = drill.scene_started_at + timedelta(minutes=trigger.after_minutes)
+            if now >= at:
+                due.append(
+                    (at, {"type": "inject", "inject": inject.id, "scene": scene}, f"inject:{inject.id}")
+                )
+    if not due:
+        return None
+    _at, event, key = min(due, key=lambda item: item[0])
+    return event, key
+
+
+def normalise_join_code(raw: str) -> str:
+    """Read a join code the way people type it: any case, with spaces or dashes."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def new_join_code() -> str:
+    """Draw a join code that no drill people can still join is using."""
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if db.session.scalar(select(Drill.id).where(Drill.join_code == code)) is None:
+            return code
+
+
+def find_joinable_drill(code: str) -> Drill | None:
+    """The drill people can join with ``code``, if any."""
+    code = normalise_join_code(code)
+    if len(code) != JOIN_CODE_LENGTH:
+        return None
+    return db.session.scalar(select(Drill).where(Drill.join_code == code, Drill.status != DrillStatus.ENDED))
+
+
+def join_drill(code: str, display_name: str, user: User | None) -> tuple[Participant, str | None]:
+    """Add a person to the drill with this code, returning them and the secret token a guest keeps.
+
+    A logged-in person who is already in the drill gets their existing place back.
+
+    :raise DrillNotJoinable: if no drill people can join has this code.
+    """
+    begin_write()
+    drill = find_joinable_drill(code)
+    if drill is None:
+        raise DrillNotJoinable(code)
+    if user is not None:
+        existing = db.session.scalar(
+            select(Participant)
+            .where(Participant.drill_id == drill.id, Participant.user_id == user.id)
+            .order_by(Participant.id)
+        )
+        if existing is not None:
+            return existing, None
+    token = None if user is not None else secrets.token_urlsafe(32)
+    participant = Participant(
+        drill=drill,
+        display_name=display_name.strip()[:60],
+        user_id=user.id if user is not None else None,
+        token_hash=hash_token(token) if token else None,
+    )
+    db.session.add(participant)
+    db.session.flush()
+    return participant, token
+
+
+def find_participant(drill: Drill, participant_id: Any, token: Any, user: User | None) -> Participant | None:
+    """The drill's participant proven by a guest token, or else the logged-in user's place in the drill."""
+    if isinstance(participant_id, int) and isinstance(token, str):
+        participant = db.session.scalar(
+            select(Participant).where(Participant.id == participant_id, Participant.drill_id == drill.id)
+        )
+        if (
+            participant is not None
+            and participant.token_hash is not None
+            and hmac.compare_digest(participant.token_hash, hash_token(token))
+        ):
+            return participant
+    if user is not None:
+        return db.session.scalar(
+            select(Participant)
+            .where(Participant.drill_id == drill.id, Participant.user_id == user.id)
+            .order_by(Participant.id)
+        )
+    return None
+
+
+def mark_seen(participant: Participant, now: datetime | None = None) -> Participant:
+    """Note that the participant's screen is open, at most every ``SEEN_INTERVAL``, for the console."""
+    now = now or utcnow()
+    if participant.last_seen_at is not None and now - participant.last_seen_at < SEEN_INTERVAL:
+        return participant
+    participant_id = participant.id
+    begin_write()
+    participant = db.session.get_one(Participant, participant_id)
+    participant.last_seen_at = now
+    db.session.flush()
+    return participant

@@ -1,0 +1,1 @@
+"""The facilitator's library, drill set-up and live console."""

@@ -1,0 +1,91 @@
+"""Write transactions that serialise writers: ``BEGIN IMMEDIATE`` on SQLite, row locks on PostgreSQL.
+
+On SQLite a deferred transaction that reads and then writes can fail at once with "database is
+locked", without waiting for ``busy_timeout``, when another writer committed after it read (WAL
+snapshots cannot be upgraded). So code that reads state and writes a decision based on it calls
+``begin_write()`` first: on SQLite the transaction then starts with ``BEGIN IMMEDIATE``, takes the
+single write lock up front and waits for it politely, and everything it reads is current.
+
+For those write transactions this follows SQLAlchemy's documented pysqlite recipe: pysqlite's own
+transaction handling is switched off on the connection and the ``begin`` event emits the ``BEGIN``.
+Every other transaction (reads, the migration runner, the accounts pages) keeps pysqlite's default
+handling, exactly as before: reads take no lock and never queue behind a writer, and a write begins
+just before its first statement. The ``begin`` listener sets the mode each time a transaction starts,
+so a pooled connection never carries one transaction's mode into the next. On PostgreSQL the
+listener does nothing; callers lock the row they change with ``SELECT … FOR UPDATE``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import SessionTransaction
+
+from app.extensions import db
+
+# Execution option marking a connection whose transaction must start as a write transaction.
+WRITE_OPTION = "laget_write"
+# Session.info key set once the session has flushed changes in its current transaction.
+_WROTE = "laget_wrote"
+
+
+class WriteTransactionTooLate(RuntimeError):
+    """``begin_write`` was called after the transaction had already changed something."""
+
+
+def install_transaction_control() -> None:
+    """Register the engine and session listeners once per process (they apply to every engine)."""
+    for target, name, listener in (
+        (Engine, "begin", _begin_sqlite),
+        (Session, "after_flush", _note_flush),
+        (Session, "after_transaction_end", _forget_flush),
+    ):
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
+
+
+def begin_write() -> None:
+    """Make the session's current transaction a write transaction, starting a new one if it only read.
+
+    A transaction that has only read is ended first (nothing is lost, and objects are reloaded on
+    their next use, under the lock); one that has already written cannot change its kind, so that
+    is a programming error.
+    """
+    session = db.session()
+    if session.in_transaction():
+        if session.connection().get_execution_options().get(WRITE_OPTION):
+            return
+        if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+            raise WriteTransactionTooLate("begin_write() must come before the transaction's first change")
+        session.rollback()
+    session.connection(execution_options={WRITE_OPTION: True})
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    """Begin a SQLite write transaction with BEGIN IMMEDIATE; leave every other one to pysqlite."""
+    driver = connection.connection.driver_connection
+    if not isinstance(driver, sqlite3.Connection):
+        return
+    if connection.get_execution_options().get(WRITE_OPTION):
+        # The recipe: pysqlite emits no BEGIN of its own; COMMIT and ROLLBACK still work as usual.
+        driver.isolation_level = None
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        # pysqlite's default ("legacy") mode: no transaction for reads, a deferred BEGIN before writes.
+        driver.isolation_level = ""
+
+
+def _note_flush(session: Session, flush_context: Any) -> None:
+    """Remember that this transaction has written, for ``begin_write``'s safety check."""
+    session.info[_WROTE] = True
+
+
+def _forget_flush(session: Session, transaction: SessionTransaction) -> None:
+    """Clear the written mark when the outermost transaction ends."""
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)

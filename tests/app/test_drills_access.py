@@ -1,0 +1,158 @@
+"""Who may open which drill URL: every route against every kind of visitor, with CSRF switched on.
+
+404 means "no such drill for you": a drill outside your organisation, or one you are not in, looks
+exactly like a drill that does not exist. 403 means you may see it but not do this. Anonymous
+visitors and guests are sent to log in (302) from facilitator pages.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Participant
+from app.models import RoleAssignment
+from tests.conftest import csrf_token
+
+VISITORS = [
+    "anonymous",
+    "guest",
+    "other_guest",
+    "member",
+    "other_org_facilitator",
+    "colleague",
+    "facilitator",
+    "admin",
+]
+
+PLAYER_ONLY = dict.fromkeys(VISITORS, 404) | {"guest": 200}
+PLAYER_ACTS = dict.fromkeys(VISITORS, 404) | {"guest": 303}
+LOGIN = {"anonymous": 302, "guest": 302, "other_guest": 302, "member": 403}
+VIEW_DRILL = LOGIN | {"other_org_facilitator": 404, "colleague": 200, "facilitator": 200, "admin": 200}
+CONTROL = LOGIN | {"other_org_facilitator": 404, "colleague": 403, "facilitator": 303, "admin": 303}
+OWN_PAGES = LOGIN | {"other_org_facilitator": 200, "colleague": 200, "facilitator": 200, "admin": 200}
+
+# (method, path template, form data, expected status per visitor)
+ROUTES = [
+    ("GET", "/drills/join", {}, dict.fromkeys(VISITORS, 200)),
+    ("GET", "/drills/join/{code}", {}, dict.fromkeys(VISITORS, 200)),
+    ("GET", "/drills/{id}/play", {}, PLAYER_ONLY),
+    ("GET", "/drills/{id}/play/state", {}, PLAYER_ONLY),
+    ("POST", "/drills/{id}/choose", {"role": "kontaktlaerer", "choice": "del", "scene": "uke1"}, PLAYER_ACTS),
+    (
+        "POST",
+        "/drills/{id}/answer",
+        {"role": "kontaktlaerer", "checkpoint": "cp-niva", "option": "n0", "scene": "uke1"},
+        PLAYER_ACTS,
+    ),
+    ("GET", "/facilitate/", {}, OWN_PAGES),
+    ("GET", "/facilitate/library", {}, OWN_PAGES),
+    ("GET", "/facilitate/drills/new", {}, OWN_PAGES),
+    ("GET", "/facilitate/drills/{id}", {}, VIEW_DRILL),
+    ("GET", "/facilitate/drills/{id}/state", {}, VIEW_DRILL),
+    ("GET", "/facilitate/drills/{id}/projector", {}, VIEW_DRILL),
+    (
+        "POST",
+        "/facilitate/drills/{id}/roles",
+        {"role-kontaktlaerer": "", "role-helsesykepleier": ""},
+        CONTROL,
+    ),
+    ("POST", "/facilitate/drills/{id}/pause", {}, CONTROL),
+    ("POST", "/facilitate/drills/{id}/resume", {}, CONTROL),
+    ("POST", "/facilitate/drills/{id}/timer", {"minutes": "5"}, CONTROL),
+    ("POST", "/facilitate/drills/{id}/advance", {"scene": "uke1"}, CONTROL),
+    ("POST", "/facilitate/drills/{id}/injects/mor-ringer", {}, CONTROL),
+    ("POST", "/facilitate/drills/{id}/end", {}, CONTROL),
+]
+
+
+@pytest.fixture
+def world(app, make_user, make_org, make_drill, join_as, client_for):
+    """One running drill in "our" municipality, another drill, and a browser for every kind of visitor."""
+    ours, theirs = make_org(), make_org()
+    facilitator = make_user(role="facilitator", org=ours)
+    drill = make_drill(facilitator=facilitator)
+    other_drill = make_drill(facilitator=make_user(role="facilitator", org=theirs))
+    guest = join_as(drill, "Kari")
+    with app.app_context():
+        kari = db.session.scalar(select(Participant).where(Participant.drill_id == drill.id))
+        for role in ("kontaktlaerer", "helsesykepleier"):
+            db.session.add(RoleAssignment(drill_id=drill.id, role_id=role, participant_id=kari.id))
+        db.session.commit()
+        from app.facilitate.services import start_drill
+        from app.models import Drill
+
+        start_drill(db.session.get(Drill, drill.id))
+        db.session.commit()
+    clients = {
+        "anonymous": app.test_client(),
+        "guest": guest,
+        "other_guest": join_as(other_drill, "Ola"),
+        "member": client_for(make_user(role="participant", org=ours)),
+        "other_org_facilitator": client_for(make_user(role="facilitator", org=theirs)),
+        "colleague": client_for(make_user(role="facilitator", org=ours)),
+        "facilitator": client_for(facilitator),
+        "admin": client_for(make_user(role="admin", org=ours)),
+    }
+    return drill, clients
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "data", "expected"), ROUTES, ids=[r[1] + r[0] for r in ROUTES]
+)
+def test_every_route_for_every_visitor(app, world, method, template, data, expected):
+    drill, clients = world
+    path = template.format(id=drill.public_id, code=drill.join_code)
+    for visitor in VISITORS:
+        client = clients[visitor]
+        if method == "GET":
+            response = client.get(path)
+        else:
+            form = {"csrf_token": csrf_token(client, "/drills/join"), "key": "0" * 32, **data}
+            response = client.post(path, data=form)
+        assert response.status_code == expected[visitor], (visitor, method, path)
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/auth/login")
+
+
+def test_posts_without_a_csrf_token_are_refused(world):
+    drill, clients = world
+    for visitor in ("guest", "facilitator"):
+        response = clients[visitor].post(f"/facilitate/drills/{drill.public_id}/end")
+        assert response.status_code == 400
+        response = clients[visitor].post(
+            f"/drills/{drill.public_id}/choose", data={"role": "kontaktlaerer", "choice": "del"}
+        )
+        assert response.status_code == 400
+
+
+def test_a_stolen_participant_id_without_its_token_opens_nothing(app, world):
+    drill, clients = world
+    intruder = app.test_client()
+    with app.app_context():
+        kari_id = db.session.scalar(select(Participant.id).where(Participant.drill_id == drill.id))
+    with intruder.session_transaction() as session:
+        session["drills"] = {drill.public_id: [kari_id, "guessed-token"]}
+    assert intruder.get(f"/drills/{drill.public_id}/play").status_code == 404
+
+
+def test_a_colleague_watches_without_controls(world):
+    drill, clients = world
+    html = clients["colleague"].get(f"/facilitate/drills/{drill.public_id}").get_data(as_text=True)
+    assert "Bare den som laget den, eller en administrator, kan styre den." in html
+    assert "/pause" not in html and "/end" not in html and "Lagre rollene" not in html
+    owner = clients["facilitator"].get(f"/facilitate/drills/{drill.public_id}").get_data(as_text=True)
+    assert "/pause" in owner and "Lagre rollene" in owner
+
+
+def test_every_drill_form_posts_with_a_csrf_token(world):
+    drill, clients = world
+    pages = {
+        "guest": [f"/drills/{drill.public_id}/play", "/drills/join"],
+        "facilitator": [f"/facilitate/drills/{drill.public_id}", "/facilitate/drills/new"],
+    }
+    for visitor, paths in pages.items():
+        for path in paths:
+            html = clients[visitor].get(path).get_data(as_text=True)
+            assert html.count('method="post"') == html.count('name="csrf_token"'), path
