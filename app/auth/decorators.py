@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort
+from flask import session
 from flask_login import current_user
 from flask_login import login_required
 
@@ -18,13 +19,27 @@ def role_required(*roles: Role | str) -> Callable[[Callable[..., Any]], Callable
     wanted = [Role(role) for role in roles]
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        checked = login_required(_check(view, wanted))
+
         @functools.wraps(view)
-        @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not any(current_user.has_role(role) for role in wanted):
+            # A guest taking part in a drill is a known participant, not a stranger who should log in.
+            if not current_user.is_authenticated and session.get("drills"):
                 abort(403)
-            return view(*args, **kwargs)
+            return checked(*args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def _check(view: Callable[..., Any], wanted: list[Role]) -> Callable[..., Any]:
+    """Wrap a view so that it runs only for users holding one of the wanted roles."""
+
+    @functools.wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if not any(current_user.has_role(role) for role in wanted):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return checked

@@ -328,10 +328,13 @@ def etag_for(*parts: Any) -> str:
 
 def role_etag(screen: RoleScreen) -> str:
     """What a participant's fragment depends on: the drill's events and status, the clock text, the roles."""
-    drill = screen.drill
-    roles = tuple(role.id for role in screen.roles)
-    role = screen.role.id if screen.role else None
-    return etag_for("role", drill.state_version, drill.status, screen.time_left, roles, role)
+    roles = [role.id for role in screen.roles]
+    return role_etag_for(screen.drill, screen.role.id if screen.role else None, roles, screen.time_left)
+
+
+def role_etag_for(drill: Drill, role_id: str | None, roles: list[str], time_left: str | None) -> str:
+    """The same ETag from the drill alone, so an unchanged poll is answered without building a screen."""
+    return etag_for("role", drill.state_version, drill.status, time_left, tuple(roles), role_id)
 
 
 def console_etag(screen: ConsoleScreen) -> str:

@@ -8,6 +8,7 @@ that is not yours is answered with 404, exactly like a drill that does not exist
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from flask import Blueprint
 from flask import Response
@@ -24,11 +25,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.drills import services
+from app.drills import wording
 from app.drills.forms import AnswerForm
 from app.drills.forms import ChoiceForm
 from app.drills.forms import JoinForm
 from app.drills.screens import RoleScreen
 from app.drills.screens import role_etag
+from app.drills.screens import role_etag_for
 from app.drills.screens import role_screen
 from app.drills.wording import refusal_text
 from app.extensions import db
@@ -70,19 +73,27 @@ def _load(public_id: str) -> tuple[Drill, Participant]:
 
 
 def _own_role(drill: Drill, participant: Participant, role_id: str | None) -> tuple[str | None, list[str]]:
-    """Pick the role to show: the one asked for if the participant holds it, else their first."""
+    """Pick the role to show: the one asked for (403 if it is not theirs), else their first."""
     roles = drill.roles_of(participant)
-    return (role_id if role_id in roles else (roles[0] if roles else None)), roles
+    if role_id and role_id not in roles:
+        abort(403)
+    return (role_id or (roles[0] if roles else None)), roles
 
 
-def _screen(public_id: str) -> RoleScreen:
-    """Bring the drill's clock up to date, note the visit, and build what this participant may see."""
+def _visit(public_id: str) -> tuple[Drill, str | None, list[str], datetime]:
+    """Bring the drill's clock up to date, note the visit, and settle which role is shown."""
     drill, participant = _load(public_id)
     now = utcnow()
     services.tick(drill, now)
     services.mark_seen(participant, now)
     db.session.commit()
     role_id, roles = _own_role(drill, participant, request.args.get("role"))
+    return drill, role_id, roles, now
+
+
+def _screen(public_id: str) -> RoleScreen:
+    """Build what this participant may see now."""
+    drill, role_id, roles, now = _visit(public_id)
     return role_screen(drill, role_id, roles, now)
 
 
@@ -129,12 +140,14 @@ def play(public_id: str) -> Response:
 @bp.get("/<public_id>/play/state")
 def play_state(public_id: str) -> Response:
     """The polled part of the participant screen; 304 Not Modified while nothing it shows has changed."""
-    screen = _screen(public_id)
-    etag = role_etag(screen)
+    drill, role_id, roles, now = _visit(public_id)
+    etag = role_etag_for(drill, role_id, roles, wording.time_left(drill.remaining_seconds(now)))
     if request.if_none_match.contains_weak(etag):
+        # Most polls end here: nothing changed, so no screen is built or rendered.
         response = Response(status=304)
         response.vary.add("HX-Request")
     else:
+        screen = role_screen(drill, role_id, roles, now)
         response = render("drills/play.html", "drills/_play_state.html", **_context(screen))
     response.set_etag(etag, weak=True)
     return response

@@ -2,7 +2,7 @@
 
 404 means "no such drill for you": a drill outside your organisation, or one you are not in, looks
 exactly like a drill that does not exist. 403 means you may see it but not do this. Anonymous
-visitors and guests are sent to log in (302) from facilitator pages.
+visitors are sent to log in (302) from facilitator pages; guests taking part in a drill get 403.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ VISITORS = [
 
 PLAYER_ONLY = dict.fromkeys(VISITORS, 404) | {"guest": 200}
 PLAYER_ACTS = dict.fromkeys(VISITORS, 404) | {"guest": 303}
-LOGIN = {"anonymous": 302, "guest": 302, "other_guest": 302, "member": 403}
+LOGIN = {"anonymous": 302, "guest": 403, "other_guest": 403, "member": 403}
 VIEW_DRILL = LOGIN | {"other_org_facilitator": 404, "colleague": 200, "facilitator": 200, "admin": 200}
 CONTROL = LOGIN | {"other_org_facilitator": 404, "colleague": 403, "facilitator": 303, "admin": 303}
 OWN_PAGES = LOGIN | {"other_org_facilitator": 200, "colleague": 200, "facilitator": 200, "admin": 200}
@@ -156,3 +156,12 @@ def test_every_drill_form_posts_with_a_csrf_token(world):
         for path in paths:
             html = clients[visitor].get(path).get_data(as_text=True)
             assert html.count('method="post"') == html.count('name="csrf_token"'), path
+
+
+def test_a_participant_cannot_open_a_role_they_do_not_hold(world):
+    drill, clients = world
+    guest = clients["guest"]
+    for path in (f"/drills/{drill.public_id}/play", f"/drills/{drill.public_id}/play/state"):
+        assert guest.get(f"{path}?role=helsesykepleier").status_code == 200
+        assert guest.get(f"{path}?role=bvt").status_code == 403
+        assert guest.get(f"{path}?role=ppt").status_code == 403
