@@ -1,0 +1,75 @@
+"""Reports to and from plain JSON data, so the app can store them and pass them back as `history`.
+
+`report_to_data` turns a report into dicts, lists, strings, numbers and ISO dates (NaN becomes None);
+`report_from_data` rebuilds the frozen dataclasses from their type hints. Free-form fields typed `Any`
+(evidence params, dimension details) come back as JSON gives them, lists instead of tuples.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import fields
+from dataclasses import is_dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from scoring.model import Report
+
+
+def report_to_data(report: Report) -> dict[str, Any]:
+    """A JSON-serialisable dict of the whole report."""
+    return _to_data(report)
+
+
+def report_from_data(data: Mapping[str, Any]) -> Report:
+    """Rebuild a report stored with `report_to_data` (and passed through JSON)."""
+    return _build(Report, data)
+
+
+def _to_data(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_data(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _to_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_to_data(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _build(annotation: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _build(options[0], value) if len(options) == 1 else value
+    if isinstance(annotation, type) and is_dataclass(annotation):
+        hints = _hints(annotation)
+        known = {f.name for f in fields(annotation)}
+        return annotation(**{k: _build(hints[k], v) for k, v in value.items() if k in known})
+    if origin is tuple:
+        args = typing.get_args(annotation)
+        item = args[0] if args else Any
+        return tuple(_build(item, v) for v in value)
+    if origin in (Mapping, dict, typing.Mapping):
+        args = typing.get_args(annotation)
+        item = args[1] if len(args) == 2 else Any
+        return {k: _build(item, v) for k, v in value.items()}
+    if annotation is datetime:
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+    if annotation is float and isinstance(value, int):
+        return float(value)
+    return value
