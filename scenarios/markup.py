@@ -90,9 +90,12 @@ class Inline:
 
 
 class Block:
-    """A node of the block tree built from markdown-it tokens, lighter than `SyntaxTreeNode`."""
+    """A container node of the block tree built from markdown-it tokens, lighter than `SyntaxTreeNode`.
 
-    __slots__ = ("_inline", "children", "content", "map", "meta", "tag", "type")
+    Leaves (inline text, fences, front matter) stay markdown-it `Token`s.
+    """
+
+    __slots__ = ("children", "content", "map", "meta", "tag", "type")
 
     def __init__(self, token: Token | None, type_: str) -> None:
         self.type = type_
@@ -101,18 +104,20 @@ class Block:
         self.content = token.content if token is not None else ""
         self.meta = token.meta if token is not None else {}
         self.children: list = []
-        self._inline: list[Inline] | None = None
 
-    def inline_children(self) -> list[Inline]:
-        """Parse this inline block's content into tokens, once, when a caller needs them."""
-        if self._inline is None:
-            md = scenario_markdown()
-            tokens: list[Token] = []
-            md.inline.parse(self.content, md, {}, tokens)
-            self._inline = [
-                Inline("link" if t.type == "link_open" else t.type, t.content, dict(t.attrs)) for t in tokens
-            ]
-        return self._inline
+
+def inline_children(token: Token) -> list[Inline]:
+    """Parse an inline token's content into tokens, once, when a caller needs them."""
+    cached = token.meta.get("_inline")
+    if cached is None:
+        md = scenario_markdown()
+        tokens: list[Token] = []
+        md.inline.parse(token.content, md, {}, tokens)
+        cached = [
+            Inline("link" if t.type == "link_open" else t.type, t.content, dict(t.attrs)) for t in tokens
+        ]
+        token.meta["_inline"] = cached
+    return cached
 
 
 def block_tree(tokens: list[Token]) -> Block:
@@ -128,5 +133,5 @@ def block_tree(tokens: list[Token]) -> Block:
             if len(stack) > 1:
                 stack.pop()
         else:
-            stack[-1].children.append(Block(token, token.type))
+            stack[-1].children.append(token)
     return root

@@ -14,6 +14,7 @@ from scenarios.conditions import ConditionError
 from scenarios.conditions import parse_condition
 from scenarios.markup import Block
 from scenarios.markup import block_tree
+from scenarios.markup import inline_children
 from scenarios.markup import scenario_markdown
 from scenarios.model import Action
 from scenarios.model import Annotation
@@ -472,7 +473,7 @@ class _Parser:
     def _line(self, node: Block) -> int:
         if node.map:
             return node.map[0] + 1
-        for child in node.children:
+        for child in node.children or ():
             if child.map:
                 return child.map[0] + 1
         return 1
@@ -806,7 +807,7 @@ class _Parser:
         return number
 
     def _condition(self, inline: Block, value: str, line: int) -> tuple[Condition | None, str]:
-        code = next((c for c in inline.inline_children() if c.type == "code_inline"), None)
+        code = next((c for c in inline_children(inline) if c.type == "code_inline"), None)
         text = code.content if code is not None else value
         try:
             return parse_condition(text, self.role_table), text
@@ -1062,7 +1063,7 @@ class _Parser:
         )
         if inline is None:
             return None
-        children = inline.inline_children()
+        children = inline_children(inline)
         link = next((c for c in children if c.type == "link"), None)
         href = str(link.attrs.get("href", "")) if link is not None else ""
         if not href.startswith("#") or len(href) < 2:

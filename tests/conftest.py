@@ -22,9 +22,11 @@ import pytest
 TEST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 TEST_PASSWORD = "riktig hest batteri stift"
 
-# Set to a PostgreSQL URL (e.g. postgresql://laget:laget@localhost/laget_test) to run the app tests
-# against PostgreSQL instead of SQLite. The database is wiped and migrated before every test.
+# A PostgreSQL server for the tests that need one (scripts/test starts a throwaway one). With
+# LAGET_TEST_DATABASE=postgres as well, every app test runs on it instead of SQLite; the database is
+# wiped and migrated before every test, and tests that inspect SQLite itself are deselected.
 POSTGRES_URL = os.environ.get("LAGET_TEST_POSTGRES_URL")
+ON_POSTGRES = bool(POSTGRES_URL) and os.environ.get("LAGET_TEST_DATABASE") == "postgres"
 
 _CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 _sequence = itertools.count(1)
@@ -73,7 +75,7 @@ def app(migrated_db: Path, tmp_path: Path, app_config: dict[str, Any]) -> Iterat
     from app.extensions import db
 
     path = tmp_path / "laget.db"
-    if POSTGRES_URL:
+    if ON_POSTGRES:
         app = create_app(_test_config(path, SQLALCHEMY_DATABASE_URI=POSTGRES_URL, **app_config))
         _reset_postgres(app)
     else:
@@ -102,10 +104,23 @@ def _reset_postgres(app: Any) -> None:
 
 
 @pytest.fixture
-def sqlite_only(app: Any) -> None:
-    """Skip a test that inspects SQLite itself when the suite runs on PostgreSQL."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("inspects SQLite")
+def sqlite_only() -> None:
+    """Mark a test that inspects SQLite itself; it is deselected when the suite runs on PostgreSQL."""
+
+
+@pytest.fixture
+def postgres_only() -> None:
+    """Mark a test that needs the app on PostgreSQL; it runs in the PostgreSQL pass only."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run each database-specific test in its own pass: SQLite ones on SQLite, PostgreSQL ones on it."""
+    other = "sqlite_only" if ON_POSTGRES else "postgres_only"
+    keep = [item for item in items if other not in getattr(item, "fixturenames", ())]
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from app.models import User
 from app.models import utcnow
 from app.transactions import WriteTransactionTooLate
 from app.transactions import begin_write
-from tests.conftest import POSTGRES_URL
+from tests.conftest import ON_POSTGRES
 
 
 def _start(app, drill, now=None):
@@ -331,7 +331,7 @@ def test_record_event_locks_the_drill_for_writing(app, running):
         _record(app, drill.id, {"type": "inject", "inject": "mor-ringer"})
     finally:
         stop()
-    if POSTGRES_URL:
+    if ON_POSTGRES:
         assert any("FOR UPDATE" in s and "FROM drill" in s for s in seen)
     else:
         assert "BEGIN IMMEDIATE" in seen
@@ -386,8 +386,7 @@ def test_the_event_log_is_append_only(app, running):
         db.session.rollback()
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason="needs a PostgreSQL server (set LAGET_TEST_POSTGRES_URL)")
-def test_postgres_row_lock_makes_a_second_writer_wait(app, running):
+def test_postgres_row_lock_makes_a_second_writer_wait(app, postgres_only, running):
     drill, _started = running
     finished = threading.Event()
 
