@@ -75,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Imported here so that importing ``app`` never drags in every view (and no import cycles form).
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.debrief.views import bp as debrief_bp
     from app.drills.views import bp as drills_bp
     from app.facilitate.views import bp as facilitate_bp
     from app.main.views import bp as main_bp
@@ -84,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(drills_bp)
     app.register_blueprint(facilitate_bp)
+    app.register_blueprint(debrief_bp)
 
     register_error_handlers(app)
     app.after_request(_set_response_headers)
@@ -193,10 +195,12 @@ def _set_response_headers(response: Response) -> Response:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    """Give templates the Markdown filter for author text and the drill wording helpers."""
+    """Give templates the Markdown filter for author text, the score format and the drill wording helpers."""
+    from app.debrief.screens import score_text
     from app.drills import wording
 
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(score_text, "score")
     app.add_template_global(wording.day_label, "day_label")
     app.add_template_global(wording.waiting_text, "waiting_text")
     app.add_template_global(wording.duration, "duration")

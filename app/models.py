@@ -13,6 +13,7 @@ import hashlib
 import math
 import secrets
 from datetime import UTC
+from datetime import date
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -24,6 +25,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON
+from sqlalchemy import Date
 from sqlalchemy import DateTime
 from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
@@ -535,3 +537,46 @@ class DrillEvent(db.Model):
 def _refuse_event_change(mapper: Any, connection: Any, target: DrillEvent) -> None:
     """Keep the event log append-only: replays and debriefs depend on it never changing."""
     raise ValueError(f"{target!r} is append-only")
+
+
+# --- Debriefs -----------------------------------------------------------------------------------
+
+
+class DebriefReport(db.Model):
+    """The stored score of an ended drill, so debriefs and cohorts never rescore old drills."""
+
+    __tablename__ = "debrief_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id", ondelete="CASCADE"), unique=True)
+    # scoring.storage.report_to_data of the report, scored with the history of its time.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    total: Mapped[float | None] = mapped_column()
+    rating: Mapped[str | None] = mapped_column(String(1))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    drill: Mapped[Drill] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<DebriefReport drill {self.drill_id} {self.total}>"
+
+
+class ActionPoint(db.Model):
+    """One point of a team's improvement plan, agreed in a debrief and shown at the team's next drill."""
+
+    __tablename__ = "action_point"
+    __table_args__ = (Index("ix_action_point_team", "organisation_id", "team_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    # The team is the drill's team name within the organisation; teams have no table of their own yet.
+    team_name: Mapped[str] = mapped_column(String(100))
+    what: Mapped[str] = mapped_column(String(500))
+    who: Mapped[str] = mapped_column(String(100))
+    due: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ActionPoint {self.id} drill {self.drill_id}>"

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.auth.decorators import role_required
+from app.debrief import services as debrief_services
 from app.drills import services as drill_services
 from app.drills.screens import ConsoleScreen
 from app.drills.screens import console_etag
@@ -175,7 +176,10 @@ def console(public_id: str) -> Response:
     """Show the live console: every role side by side, injects, people and the whole team log."""
     drill, screen = _console(public_id)
     return render(
-        "facilitate/console.html", "facilitate/_console_state.html", **_console_context(drill, screen)
+        "facilitate/console.html",
+        "facilitate/_console_state.html",
+        previous_points=debrief_services.previous_action_points(drill),
+        **_console_context(drill, screen),
     )
 
 
@@ -310,13 +314,24 @@ def resume(public_id: str) -> Response:
     )
 
 
+def _end_and_score(drill: Drill) -> Drill:
+    """End the drill and store its debrief report in the same transaction."""
+    drill = services.end_drill(drill)
+    try:
+        debrief_services.store_report(drill)
+    except Exception:
+        # Ending must never fail because of scoring; the debrief page scores the drill again on demand.
+        current_app.logger.exception("debrief scoring failed", extra={"drill": drill.public_id})
+    return drill
+
+
 @bp.post("/drills/<public_id>/end")
 @role_required(Role.FACILITATOR)
 def end(public_id: str) -> Response:
     """End the drill for everyone."""
     return _control(
         public_id,
-        services.end_drill,
+        _end_and_score,
         "drill_ended",
         _("Øvelsen er avsluttet."),
         _("Øvelsen er allerede avsluttet."),

@@ -106,3 +106,17 @@ def test_the_team_log_reads_as_sentences_in_english(app, make_drill):
         assert (
             describe_entry(scenario, entry) == "Kontaktlærer shared “Fravær” with Helsesykepleier (consent)."
         )
+
+
+@pytest.mark.parametrize(
+    ("locale", "heading"), [("nb", "Samlet resultat"), ("nn", "Samla resultat"), ("en", "Overall result")]
+)
+def test_the_debrief_in_each_language(client, auth, csrf, make_drill, locale, heading):
+    from tests.conftest import control
+
+    facilitator = auth.login(as_role="facilitator")
+    drill = make_drill(facilitator=facilitator)
+    control(client, drill, "end")
+    client.post("/language", data={"locale": locale, "next": "/", "csrf_token": csrf("/")})
+    html = client.get(f"/debrief/{drill.public_id}").get_data(as_text=True)
+    assert f'<h2 id="total-heading">{heading}</h2>' in html

@@ -3,7 +3,8 @@
 The facilitator logs in and creates a drill; four people join by code in four browser contexts and
 take the four roles; each sees only their own role's private text; an inject reaches exactly the
 roles it targets; a participant who tries another role's screen or the console gets 403; and the
-team plays a built-in scenario to an ending that every role sees.
+team plays a built-in scenario to an ending that every role sees; then the facilitator opens the
+debrief and downloads its PDF report.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from scenarios.check import check_file
@@ -143,3 +145,36 @@ def test_team_plays_a_drill_to_the_end(live_server, browser, scenario) -> None:
 
     facilitator.goto(console_url)
     assert ending.title in facilitator.inner_text("body")
+
+    # The facilitator opens the debrief from the console: scores, divergence, questions, then the PDF.
+    facilitator.get_by_role("link", name="Åpne debriefen").click()
+    facilitator.wait_for_url(f"{base}/debrief/{public_id}")
+    body = facilitator.inner_text("body")
+    total = _stored_total(live_server, public_id)
+    assert f"Totalt: {total} av 100" in body
+    assert facilitator.get_by_role("table", name="Poeng per dimensjon").is_visible()
+    assert "Tidlig og riktig eskalering" in body
+    divergence = facilitator.get_by_role("heading", name="Der rollene valgte ulikt")
+    assert divergence.is_visible()
+    assert (
+        "Rollene dro i samme retning i alle scenene." in body
+        or facilitator.locator("section[aria-labelledby=divergence-heading] h3").count()
+    )
+    assert facilitator.get_by_role("heading", name="Spørsmål til samtalen").is_visible()
+    assert "Hvordan har dere det nå, rett etter øvelsen?" in body
+    with facilitator.expect_download() as download_info:
+        facilitator.get_by_role("link", name="Last ned rapport (PDF)").click()
+    pdf_path = download_info.value.path()
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(pdf_path)).pages)
+    assert f"Totalt: {total} av 100" in text
+
+
+def _stored_total(live_server, public_id: str) -> str:
+    """The total of the drill's stored debrief report, as the bokmål pages show it ("86,1")."""
+    from app.extensions import db
+    from app.models import DebriefReport
+    from app.models import Drill
+
+    with live_server.app.app_context():
+        total = db.session.scalar(select(DebriefReport.total).join(Drill).where(Drill.public_id == public_id))
+    return f"{round(total, 1):.1f}".replace(".", ",").removesuffix(",0")

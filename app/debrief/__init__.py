@@ -1,0 +1,1 @@
+"""The debrief: scored drills for facilitators, projectors, participants, exports and cohorts."""

@@ -1,0 +1,259 @@
+"""What the debrief pages show, built from a report and a timeline: plain data for the templates.
+
+Nothing here reads the database; ``services`` hands over the scored report and the replayed
+timeline, and the templates lay the result out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import format_decimal
+
+from scenarios.model import Scenario
+from scenarios.vocabulary import DIMENSION_LABELS
+from scoring import Report
+from scoring.model import Cohort
+from scoring.model import CohortRow
+from scoring.model import Finding
+from scoring.timeline import Decision
+from scoring.timeline import Timeline
+
+PHASES = ("reactions", "description", "analysis", "summary")
+# Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+BAR_HEIGHT = 28
+BAR_GAP = 12
+LABEL_WIDTH = 260
+CHART_WIDTH = 620
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One dimension in the chart and its table: label, score, rating and the bar's geometry."""
+
+    name: str
+    label: str
+    score: float | None
+    rating: str | None
+    percentile: float | None
+    y: int
+    width: float
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One role's decision in one scene of the timeline; ``choice`` is None when the role did not act."""
+
+    role: str
+    choice: str | None
+    seconds: float | None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One visited scene of the timeline with every role's cell."""
+
+    title: str
+    day: int
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Made:
+    """One choice made, set against the expert's choice with its rationale, laws and feedback."""
+
+    role: str
+    role_name: str
+    scene: str
+    day: int
+    label: str
+    expert: str | None
+    matched: bool
+    feedback: str
+    rationale: str
+    laws: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Questions:
+    """The discussion questions of one PEARLS phase."""
+
+    name: str
+    title: str
+    findings: tuple[Finding, ...]
+    questions: tuple[str, ...]
+
+
+def chart(report: Report) -> tuple[list[Bar], int]:
+    """The dimension bars (0–100) with their positions, and the chart's height."""
+    bars = []
+    percentiles = report.percentiles or {}
+    for index, dimension in enumerate(report.dimensions):
+        bars.append(
+            Bar(
+                name=dimension.name,
+                label=DIMENSION_LABELS.get(dimension.name, dimension.name),
+                score=dimension.score,
+                rating=dimension.rating,
+                percentile=percentiles.get(dimension.name),
+                y=index * (BAR_HEIGHT + BAR_GAP),
+                width=round((dimension.score or 0) / 100 * (CHART_WIDTH - LABEL_WIDTH - 60), 1),
+            )
+        )
+    return bars, len(bars) * (BAR_HEIGHT + BAR_GAP)
+
+
+# Line colours for the cohort chart, each at least 3:1 on white (WCAG 1.4.11); the table carries the values.
+SERIES_COLOURS = ("#1b1b1f", "#1d4f91", "#a4161a", "#1e6b34", "#7a3e9d", "#8a5a00", "#0b6e6e", "#c2185b")
+TREND_WIDTH = 620
+TREND_HEIGHT = 220
+TREND_PAD = 36
+
+
+@dataclass(frozen=True)
+class Series:
+    """One column of the cohort (the total or a dimension) as a polyline over the months."""
+
+    name: str
+    label: str
+    colour: str
+    points: str
+
+
+def cohort_chart(rows: Sequence[CohortRow], columns: Sequence[str], total_label: str) -> list[Series]:
+    """Polylines of the monthly means for the cohort chart, one per column that has any value."""
+    step = (TREND_WIDTH - 2 * TREND_PAD) / max(1, len(rows) - 1)
+    scale = (TREND_HEIGHT - 2 * TREND_PAD) / 100
+    result = []
+    for index, name in enumerate(columns):
+        points = [
+            f"{TREND_PAD + i * step:.1f},{TREND_PAD + (100 - row.mean[name]) * scale:.1f}"
+            for i, row in enumerate(rows)
+            if row.mean.get(name) is not None
+        ]
+        if points:
+            label = total_label if name == "total" else DIMENSION_LABELS.get(name, name)
+            result.append(Series(name, label, SERIES_COLOURS[index % len(SERIES_COLOURS)], " ".join(points)))
+    return result
+
+
+def cohort_charts(result: Cohort, total_label: str) -> dict[str, list[Series]]:
+    """The cohort chart's lines for every scenario in the cohort."""
+    keys = dict.fromkeys(row.scenario_id for row in result.rows)
+    return {key: cohort_chart(result.for_scenario(key), result.columns, total_label) for key in keys}
+
+
+def timeline_rows(scenario: Scenario, timeline: Timeline) -> list[Row]:
+    """Scene by scene, what each role chose and how long it took."""
+    rows = []
+    for visit in timeline.visits:
+        decisions = {d.role: d for d in timeline.decisions if d.visit == visit.index}
+        cells = tuple(
+            Cell(role.id, d.choice.label if d.choice else None, d.latency)
+            for role in scenario.meta.roles
+            if (d := decisions.get(role.id)) is not None
+        )
+        rows.append(Row(visit.scene.title, visit.day, cells))
+    return rows
+
+
+def choices_made(scenario: Scenario, timeline: Timeline, roles: list[str] | None = None) -> list[Made]:
+    """Each choice made (by ``roles`` only, when given) beside the expert's choice and the reasons for it."""
+    made = []
+    for decision in timeline.decisions:
+        if decision.choice is None or (roles is not None and decision.role not in roles):
+            continue
+        made.append(_made(scenario, decision))
+    return made
+
+
+def _made(scenario: Scenario, decision: Decision) -> Made:
+    """One decision as a ``Made`` row."""
+    choice, expert = decision.choice, decision.expert
+    assert choice is not None
+    scene = scenario.scene(decision.scene)
+    role = scenario.role(decision.role)
+    return Made(
+        role=decision.role,
+        role_name=role.name if role else decision.role,
+        scene=scene.title if scene else decision.scene,
+        day=decision.day,
+        label=choice.label,
+        expert=expert.label if expert else None,
+        matched=decision.matched_expert,
+        feedback=choice.feedback,
+        rationale=(expert.rationale if expert else "") or choice.rationale,
+        laws=tuple(dict.fromkeys((*(expert.laws if expert else ()), *choice.laws))),
+    )
+
+
+def phases(report: Report) -> list[Questions]:
+    """The PEARLS phases with their findings and what the projector shows of each: questions and the story."""
+    if report.debrief is None:
+        return []
+    result = []
+    for phase in report.debrief.phases:
+        questions = []
+        for finding in phase.findings:
+            if finding.inquiry:
+                questions.append(finding.inquiry)
+            elif finding.kind in ("question", "takeaway"):
+                questions.append(finding.text)
+            elif finding.kind == "timeline" and not finding.evidence:
+                # The case summary only: the scene lines say what each role did, too personal for a wall.
+                questions.append(finding.text)
+        result.append(Questions(phase.name, phase.title, phase.findings, tuple(questions)))
+    return result
+
+
+def score_text(value: float | None) -> str:
+    """A score rounded to one decimal in the reader's language ("86,1" in Norwegian), or a dash."""
+    if value is None:
+        return "–"
+    return format_decimal(round(value, 1), format="#,##0.#")
+
+
+def critical_findings(report: Report) -> list[Finding]:
+    """The debrief's findings about critical errors, which open the debrief."""
+    if report.debrief is None:
+        return []
+    return [f for f in report.debrief.findings if f.kind == "critical"]
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise text a spreadsheet would run as a formula by prefixing an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+CSV_HEADER = ("kind", "seq", "type", "role", "scene", "choice", "at_seconds", "name", "score", "rating")
+
+
+def report_csv(report: Report, events: list[dict[str, Any]]) -> str:
+    """Events and scores as one CSV table (the view encodes it as utf-8-sig, so spreadsheets see UTF-8)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for event in events:
+        row = ["event", event.get("seq"), event.get("type"), event.get("role"), event.get("scene")]
+        row += [
+            event.get("choice") or event.get("option") or event.get("inject"),
+            event.get("at"),
+            "",
+            "",
+            "",
+        ]
+        writer.writerow([safe_cell(v) for v in row])
+    writer.writerow(
+        [safe_cell(v) for v in ("score", "", "", "", "", "", "", "total", report.total, report.rating)]
+    )
+    for dimension in report.dimensions:
+        row = ("score", "", "", "", "", "", "", dimension.name, dimension.score, dimension.rating)
+        writer.writerow([safe_cell(v) for v in row])
+    return buffer.getvalue()

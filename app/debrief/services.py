@@ -1,0 +1,208 @@
+"""The one adapter from database rows to the scoring library, and the debrief's own changes.
+
+It loads a drill's events, builds a ``DrillLog``, calls ``scoring.score_drill`` with the earlier
+stored reports of the same scenario in the same organisation as history, and stores the result once
+per drill. Scoring runs when the facilitator ends a drill, or on the first debrief view of a drill
+that ended otherwise; never while a participant's choice is being recorded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from app.drills.services import lock_drill
+from app.extensions import db
+from app.models import ActionPoint
+from app.models import DebriefReport
+from app.models import Drill
+from app.models import DrillEvent
+from app.models import DrillStatus
+from app.models import Organisation
+from app.models import ScenarioVersion
+from app.models import User
+from app.models import parsed_scenario
+from app.models import utcnow
+from scoring import DrillLog
+from scoring import Report
+from scoring import score_drill
+from scoring.cohort import cohort
+from scoring.infoflow import SCENARIO_DELIVERED
+from scoring.model import Cohort
+from scoring.storage import report_from_data
+from scoring.storage import report_to_data
+from scoring.timeline import Timeline
+from scoring.timeline import build_timeline
+
+COHORT_MONTHS = 12
+
+
+class DrillNotEnded(Exception):
+    """A debrief needs a drill that has ended."""
+
+
+@dataclass(frozen=True)
+class Interface:
+    """A pair of services (roles) between which needed information most often failed to arrive."""
+
+    source: str
+    target: str
+    missing: int
+
+
+def drill_events(drill: Drill) -> list[dict[str, Any]]:
+    """The drill's stored event payloads in order, each with its sequence number."""
+    rows = db.session.execute(
+        select(DrillEvent.seq, DrillEvent.payload)
+        .where(DrillEvent.drill_id == drill.id)
+        .order_by(DrillEvent.seq)
+    )
+    return [{**payload, "seq": seq} for seq, payload in rows]
+
+
+def drill_log(drill: Drill) -> DrillLog:
+    """The drill's events as the plain log the scoring library reads."""
+    return DrillLog.of(
+        drill_events(drill), drill_id=drill.public_id, team_id=drill.team_name, started_at=drill.started_at
+    )
+
+
+def earlier_reports(drill: Drill) -> list[Report]:
+    """Stored reports of the same scenario in the same organisation from drills that ended before this one."""
+    query = (
+        select(DebriefReport.data)
+        .join(Drill, Drill.id == DebriefReport.drill_id)
+        .join(ScenarioVersion, ScenarioVersion.id == Drill.scenario_version_id)
+        .where(
+            Drill.organisation_id == drill.organisation_id,
+            ScenarioVersion.scenario_key == drill.scenario_version.scenario_key,
+            Drill.id != drill.id,
+        )
+    )
+    if drill.ended_at is not None:
+        query = query.where(Drill.ended_at < drill.ended_at)
+    return [report_from_data(data) for data in db.session.scalars(query)]
+
+
+def score_report(drill: Drill) -> Report:
+    """Score the drill from its events, with the organisation's earlier drills of the scenario as history."""
+    return score_drill(drill.scenario, drill_log(drill), history=earlier_reports(drill))
+
+
+def store_report(drill: Drill) -> DebriefReport:
+    """Score an ended drill and store its report, once; a stored report is returned as it is."""
+    drill = lock_drill(drill)
+    if drill.status != DrillStatus.ENDED:
+        raise DrillNotEnded(drill.public_id)
+    stored = db.session.scalar(select(DebriefReport).where(DebriefReport.drill_id == drill.id))
+    if stored is not None:
+        return stored
+    report = score_report(drill)
+    stored = DebriefReport(
+        drill_id=drill.id, data=report_to_data(report), total=report.total, rating=report.rating
+    )
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def drill_report(drill: Drill) -> Report:
+    """The drill's stored report, scoring and storing it first if the drill ended without one."""
+    stored = db.session.scalar(select(DebriefReport).where(DebriefReport.drill_id == drill.id))
+    if stored is None:
+        stored = store_report(drill)
+    return report_from_data(stored.data)
+
+
+def drill_timeline(drill: Drill) -> Timeline:
+    """The replayed timeline of the drill: every scene visit and each role's decision in it."""
+    return build_timeline(drill.scenario, drill_log(drill))
+
+
+def add_action_point(drill: Drill, user: User, what: str, who: str, due: date | None) -> ActionPoint:
+    """Record one point of the team's improvement plan from this drill's debrief."""
+    point = ActionPoint(
+        drill_id=drill.id,
+        organisation_id=drill.organisation_id,
+        team_name=drill.team_name,
+        what=what.strip(),
+        who=who.strip(),
+        due=due,
+        created_by_id=user.id,
+    )
+    db.session.add(point)
+    db.session.flush()
+    return point
+
+
+def action_points(drill: Drill) -> list[ActionPoint]:
+    """The action points recorded in this drill's debrief, in the order they were agreed."""
+    query = select(ActionPoint).where(ActionPoint.drill_id == drill.id).order_by(ActionPoint.id)
+    return list(db.session.scalars(query))
+
+
+def previous_action_points(drill: Drill) -> list[ActionPoint]:
+    """The action points of the same team's most recent earlier drill that has any, in this organisation."""
+    latest = db.session.scalar(
+        select(ActionPoint.drill_id)
+        .join(Drill, Drill.id == ActionPoint.drill_id)
+        .where(
+            ActionPoint.organisation_id == drill.organisation_id,
+            ActionPoint.team_name == drill.team_name,
+            Drill.id != drill.id,
+            Drill.created_at <= drill.created_at,
+        )
+        .order_by(Drill.created_at.desc(), Drill.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return []
+    query = select(ActionPoint).where(ActionPoint.drill_id == latest).order_by(ActionPoint.id)
+    return list(db.session.scalars(query))
+
+
+def _cohort_rows(organisation: Organisation, since: datetime) -> list[tuple[Drill, Report]]:
+    """The organisation's stored reports of drills started since ``since``, with their drills."""
+    query = (
+        select(Drill, DebriefReport.data)
+        .join(DebriefReport, DebriefReport.drill_id == Drill.id)
+        .where(Drill.organisation_id == organisation.id, Drill.started_at >= since)
+        .order_by(Drill.started_at)
+    )
+    return [(drill, report_from_data(data)) for drill, data in db.session.execute(query)]
+
+
+def organisation_cohort(
+    organisation: Organisation, now: datetime | None = None
+) -> tuple[Cohort, dict[str, str]]:
+    """Monthly dimension averages per scenario over the last twelve months, with the scenarios' titles."""
+    since = (now or utcnow()) - timedelta(days=365)
+    rows = _cohort_rows(organisation, since)
+    titles = {report.scenario_id: drill.scenario_version.title for drill, report in rows}
+    return cohort([report for _, report in rows], period="month"), titles
+
+
+def weakest_interfaces(
+    organisation: Organisation, now: datetime | None = None, limit: int = 5
+) -> list[Interface]:
+    """Role pairs (holder to role in need) with the most needed information that did not arrive in time."""
+    since = (now or utcnow()) - timedelta(days=365)
+    missing: Counter[tuple[str, str]] = Counter()
+    for drill, report in _cohort_rows(organisation, since):
+        scenario = parsed_scenario(drill.scenario_version.sha256)
+        for need in report.info_flow.needs:
+            if need.on_time or need.via in SCENARIO_DELIVERED:
+                continue
+            info = scenario.info(need.info)
+            target = scenario.role(need.role)
+            for holder in info.holders if info else ():
+                source = scenario.role(holder)
+                if source is not None and target is not None and holder != need.role:
+                    missing[(source.name, target.name)] += 1
+    return [Interface(source, target, count) for (source, target), count in missing.most_common(limit)]
