@@ -553,6 +553,11 @@ class DebriefReport(db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     total: Mapped[float | None] = mapped_column()
     rating: Mapped[str | None] = mapped_column(String(1))
+    # scoring.storage.summary_to_data: what history and cohorts read, so they never decode `data`.
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # [holder role, role in need] for each needed item that arrived late or never: the cohort's
+    # weakest interfaces between services.
+    missing_links: Mapped[list[list[str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     drill: Mapped[Drill] = relationship()

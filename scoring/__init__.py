@@ -37,6 +37,7 @@ from scoring.infoflow import info_flow
 from scoring.model import CRITICAL
 from scoring.model import DrillLog
 from scoring.model import Report
+from scoring.model import ReportSummary
 from scoring.model import ScoringConfig
 from scoring.roles import expert_comparison
 from scoring.roles import role_contributions
@@ -47,6 +48,7 @@ __all__ = [
     "WEIGHTS",
     "DrillLog",
     "Report",
+    "ReportSummary",
     "ScoringConfig",
     "cohort",
     "compare_runs",
@@ -60,7 +62,7 @@ def score_drill(
     log: DrillLog,
     *,
     weights: Mapping[str, float] | None = None,
-    history: Iterable[Report] = (),
+    history: Iterable[Report | ReportSummary] = (),
     config: ScoringConfig | None = None,
 ) -> Report:
     """Score one drill of `scenario`; earlier reports of it in `history` add percentile ranks.

@@ -28,6 +28,7 @@ from scoring.model import DIMENSION_NAMES
 from scoring.model import Cohort
 from scoring.model import CohortRow
 from scoring.model import Report
+from scoring.model import ReportSummary
 from scoring.model import SurvivalCurve
 
 COLUMNS = ("total", *DIMENSION_NAMES)
@@ -55,7 +56,7 @@ def period_key(started_at: datetime | str | None, period: str = "month") -> str:
     raise ValueError(f"unknown period {period!r}: use month, week, quarter or year")
 
 
-def cohort(reports: Sequence[Report], *, period: str = "month") -> Cohort:
+def cohort(reports: Sequence[Report | ReportSummary], *, period: str = "month") -> Cohort:
     """Dimension scores over time per scenario, one row per (scenario, period), periods in order."""
     period_key(None, period)  # validate the period name even when there are no reports
     n = len(reports)
@@ -66,10 +67,10 @@ def cohort(reports: Sequence[Report], *, period: str = "month") -> Cohort:
     for i, report in enumerate(reports):
         if report.total is not None:
             scores[i, 0] = report.total
-        for dimension in report.dimensions:
-            j = column.get(dimension.name)
-            if j is not None and dimension.score is not None:
-                scores[i, j] = dimension.score
+        for name, score in report.scores.items():
+            j = column.get(name)
+            if j is not None and score is not None:
+                scores[i, j] = score
         capped[i] = report.capped
         keys.append((report.scenario_id, period_key(report.started_at, period)))
     if n == 0:

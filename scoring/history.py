@@ -24,6 +24,7 @@ from scipy import stats as scipy_stats
 
 from scoring.model import DIMENSION_NAMES
 from scoring.model import Report
+from scoring.model import ReportSummary
 from scoring.model import RunPoint
 from scoring.model import TeamProgress
 from scoring.stats import kendalls_w
@@ -32,7 +33,7 @@ from scoring.stats import percentile_rank
 MIN_CHANGE = 5.0
 
 
-def percentiles(report: Report, history: Sequence[Report]) -> dict[str, float | None]:
+def percentiles(report: Report, history: Sequence[Report | ReportSummary]) -> dict[str, float | None]:
     """Percentile rank of the report's total and of each dimension among earlier reports."""
     result: dict[str, float | None] = {}
     if report.total is not None:
@@ -47,11 +48,10 @@ def percentiles(report: Report, history: Sequence[Report]) -> dict[str, float | 
     return result
 
 
-def _score(report: Report, name: str) -> float | None:
+def _score(report: Report | ReportSummary, name: str) -> float | None:
     if name == "total":
         return report.total
-    found = report.dimension(name)
-    return found.score if found else None
+    return report.scores.get(name)
 
 
 def _ordered(reports: Sequence[Report]) -> list[Report]:

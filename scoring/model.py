@@ -241,6 +241,23 @@ class Debrief:
 
 
 @dataclass(frozen=True)
+class ReportSummary:
+    """The few numbers of a report that comparisons need, small enough to load by the thousand.
+
+    History percentiles and cohorts read only these fields, so the app stores a summary beside each
+    full report and never decodes 10,000 full reports to draw a chart.
+    """
+
+    scenario_id: str
+    total: float | None
+    capped: bool
+    rating: str | None
+    scores: Mapping[str, float | None] = field(default_factory=dict, hash=False)
+    started_at: datetime | None = None
+    drill_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     """The scored drill: the dimension profile first, the capped composite second, then roles and debrief."""
 

@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from scoring.model import Report
+from scoring.model import ReportSummary
 
 
 def report_to_data(report: Report) -> dict[str, Any]:
@@ -28,6 +29,29 @@ def report_to_data(report: Report) -> dict[str, Any]:
 def report_from_data(data: Mapping[str, Any]) -> Report:
     """Rebuild a report stored with `report_to_data` (and passed through JSON)."""
     return _build(Report, data)
+
+
+def summarise(report: Report) -> ReportSummary:
+    """The numbers of a report that history percentiles and cohorts need."""
+    return ReportSummary(
+        scenario_id=report.scenario_id,
+        total=report.total,
+        capped=report.capped,
+        rating=report.rating,
+        scores=report.scores,
+        started_at=report.started_at,
+        drill_id=report.drill_id,
+    )
+
+
+def summary_to_data(summary: ReportSummary) -> dict[str, Any]:
+    """A summary as JSON-ready data."""
+    return _to_data(summary)
+
+
+def summary_from_data(data: Mapping[str, Any]) -> ReportSummary:
+    """Rebuild a summary stored with `summary_to_data`."""
+    return _build(ReportSummary, data)
 
 
 def _to_data(value: Any) -> Any:

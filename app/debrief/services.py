@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from app.drills.services import lock_drill
 from app.extensions import db
@@ -29,14 +31,19 @@ from app.models import ScenarioVersion
 from app.models import User
 from app.models import parsed_scenario
 from app.models import utcnow
+from scenarios.model import Scenario
 from scoring import DrillLog
 from scoring import Report
 from scoring import score_drill
 from scoring.cohort import cohort
 from scoring.infoflow import SCENARIO_DELIVERED
 from scoring.model import Cohort
+from scoring.model import ReportSummary
 from scoring.storage import report_from_data
 from scoring.storage import report_to_data
+from scoring.storage import summarise
+from scoring.storage import summary_from_data
+from scoring.storage import summary_to_data
 from scoring.timeline import Timeline
 from scoring.timeline import build_timeline
 
@@ -73,10 +80,10 @@ def drill_log(drill: Drill) -> DrillLog:
     )
 
 
-def earlier_reports(drill: Drill) -> list[Report]:
-    """Stored reports of the same scenario in the same organisation from drills that ended before this one."""
+def earlier_reports(drill: Drill) -> list[ReportSummary]:
+    """Summaries of the same scenario's stored reports in the organisation, from drills that ended before."""
     query = (
-        select(DebriefReport.data)
+        select(DebriefReport)
         .join(Drill, Drill.id == DebriefReport.drill_id)
         .join(ScenarioVersion, ScenarioVersion.id == Drill.scenario_version_id)
         .where(
@@ -87,7 +94,14 @@ def earlier_reports(drill: Drill) -> list[Report]:
     )
     if drill.ended_at is not None:
         query = query.where(Drill.ended_at < drill.ended_at)
-    return [report_from_data(data) for data in db.session.scalars(query)]
+    return [_summary(stored) for stored in db.session.scalars(query.options(defer(DebriefReport.data)))]
+
+
+def _summary(stored: DebriefReport) -> ReportSummary:
+    """The stored summary; reports stored before summaries existed are summarised from their data."""
+    if stored.summary is not None:
+        return summary_from_data(stored.summary)
+    return summarise(report_from_data(stored.data))
 
 
 def score_report(drill: Drill) -> Report:
@@ -105,7 +119,12 @@ def store_report(drill: Drill) -> DebriefReport:
         return stored
     report = score_report(drill)
     stored = DebriefReport(
-        drill_id=drill.id, data=report_to_data(report), total=report.total, rating=report.rating
+        drill_id=drill.id,
+        data=report_to_data(report),
+        total=report.total,
+        rating=report.rating,
+        summary=summary_to_data(summarise(report)),
+        missing_links=missing_links(drill.scenario, report),
     )
     db.session.add(stored)
     db.session.flush()
@@ -167,15 +186,39 @@ def previous_action_points(drill: Drill) -> list[ActionPoint]:
     return list(db.session.scalars(query))
 
 
-def _cohort_rows(organisation: Organisation, since: datetime) -> list[tuple[Drill, Report]]:
-    """The organisation's stored reports of drills started since ``since``, with their drills."""
+def missing_links(scenario: Scenario, report: Report) -> list[list[str]]:
+    """[holder role, role in need] for each needed item that arrived late or never, by the team's doing."""
+    links = []
+    for need in report.info_flow.needs:
+        if need.on_time or need.via in SCENARIO_DELIVERED:
+            continue
+        info = scenario.info(need.info)
+        for holder in info.holders if info else ():
+            if holder != need.role:
+                links.append([holder, need.role])
+    return links
+
+
+@dataclass(frozen=True)
+class _CohortRow:
+    started_at: datetime | None
+    version: ScenarioVersion
+    stored: DebriefReport
+
+
+def _cohort_rows(organisation: Organisation, since: datetime) -> list[_CohortRow]:
+    """The organisation's stored reports of drills started since ``since``, without their full data."""
     query = (
-        select(Drill, DebriefReport.data)
+        select(Drill.started_at, ScenarioVersion, DebriefReport)
         .join(DebriefReport, DebriefReport.drill_id == Drill.id)
+        .join(ScenarioVersion, ScenarioVersion.id == Drill.scenario_version_id)
         .where(Drill.organisation_id == organisation.id, Drill.started_at >= since)
+        .options(defer(DebriefReport.data), defer(ScenarioVersion.source))
         .order_by(Drill.started_at)
     )
-    return [(drill, report_from_data(data)) for drill, data in db.session.execute(query)]
+    return [
+        _CohortRow(started_at, version, stored) for started_at, version, stored in db.session.execute(query)
+    ]
 
 
 def organisation_cohort(
@@ -184,8 +227,9 @@ def organisation_cohort(
     """Monthly dimension averages per scenario over the last twelve months, with the scenarios' titles."""
     since = (now or utcnow()) - timedelta(days=365)
     rows = _cohort_rows(organisation, since)
-    titles = {report.scenario_id: drill.scenario_version.title for drill, report in rows}
-    return cohort([report for _, report in rows], period="month"), titles
+    summaries = [replace(_summary(row.stored), started_at=row.started_at) for row in rows]
+    titles = {summary.scenario_id: row.version.title for summary, row in zip(summaries, rows, strict=True)}
+    return cohort(summaries, period="month"), titles
 
 
 def weakest_interfaces(
@@ -194,15 +238,13 @@ def weakest_interfaces(
     """Role pairs (holder to role in need) with the most needed information that did not arrive in time."""
     since = (now or utcnow()) - timedelta(days=365)
     missing: Counter[tuple[str, str]] = Counter()
-    for drill, report in _cohort_rows(organisation, since):
-        scenario = parsed_scenario(drill.scenario_version.sha256)
-        for need in report.info_flow.needs:
-            if need.on_time or need.via in SCENARIO_DELIVERED:
-                continue
-            info = scenario.info(need.info)
-            target = scenario.role(need.role)
-            for holder in info.holders if info else ():
-                source = scenario.role(holder)
-                if source is not None and target is not None and holder != need.role:
-                    missing[(source.name, target.name)] += 1
+    for row in _cohort_rows(organisation, since):
+        scenario = parsed_scenario(row.version.sha256)
+        links = row.stored.missing_links
+        if links is None:  # stored before the links were kept
+            links = missing_links(scenario, report_from_data(row.stored.data))
+        for holder, role in links:
+            source, target = scenario.role(holder), scenario.role(role)
+            if source is not None and target is not None:
+                missing[(source.name, target.name)] += 1
     return [Interface(source, target, count) for (source, target), count in missing.most_common(limit)]

@@ -211,3 +211,22 @@ def test_latency_survival_is_kaplan_meier_with_never_done_drills_censored(base) 
     assert curve.median_days == 7.0
     assert latency_survival(reports, base.scenario_id, "report_police").n == 0
     assert latency_survival(reports, base.scenario_id, "report_bvt", role="bvt").n == 0
+
+
+def test_summaries_stand_in_for_full_reports(scenario):
+    from scoring.history import percentiles
+    from scoring.storage import summarise
+    from scoring.storage import summary_from_data
+    from scoring.storage import summary_to_data
+
+    reports = [
+        replace(
+            score_drill(scenario, DrillLog.of(random_events(scenario, random.Random(seed)))),
+            started_at=datetime(2026, 1 + seed % 3, 10),
+        )
+        for seed in range(12)
+    ]
+    summaries = [summary_from_data(json.loads(json.dumps(summary_to_data(summarise(r))))) for r in reports]
+    assert summaries[0].scores == reports[0].scores and summaries[0].total == reports[0].total
+    assert cohort(summaries) == cohort(reports)
+    assert percentiles(reports[0], summaries[1:]) == percentiles(reports[0], reports[1:])
