@@ -34,11 +34,13 @@ from app.models import utcnow
 from scenarios.model import Scenario
 from scoring import DrillLog
 from scoring import Report
+from scoring import compare_runs
 from scoring import score_drill
 from scoring.cohort import cohort
 from scoring.infoflow import SCENARIO_DELIVERED
 from scoring.model import Cohort
 from scoring.model import ReportSummary
+from scoring.model import TeamProgress
 from scoring.storage import report_from_data
 from scoring.storage import report_to_data
 from scoring.storage import summarise
@@ -137,6 +139,27 @@ def drill_report(drill: Drill) -> Report:
     if stored is None:
         stored = store_report(drill)
     return report_from_data(stored.data)
+
+
+def team_progress(drill: Drill) -> TeamProgress | None:
+    """The team's development over its drills so far (same team name in the organisation), if it has two."""
+    query = (
+        select(Drill, DebriefReport.data)
+        .join(DebriefReport, DebriefReport.drill_id == Drill.id)
+        .where(
+            Drill.organisation_id == drill.organisation_id,
+            Drill.team_name == drill.team_name,
+            Drill.started_at.is_not(None),
+        )
+        .order_by(Drill.started_at)
+    )
+    if drill.started_at is not None:
+        query = query.where(Drill.started_at <= drill.started_at)
+    runs = [
+        replace(report_from_data(data), started_at=run.started_at, drill_id=run.public_id)
+        for run, data in db.session.execute(query)
+    ]
+    return compare_runs(runs) if len(runs) >= 2 else None
 
 
 def drill_timeline(drill: Drill) -> Timeline:

@@ -92,6 +92,8 @@ def _debrief(public_id: str) -> tuple[Drill, dict[str, Any]]:
         "rating_words": RATING_LABELS,
         "cap": ScoringConfig().cap,
         "role_names": {role.id: role.name for role in drill.scenario.meta.roles},
+        "progress": services.team_progress(drill),
+        "dimension_labels": DIMENSION_LABELS,
     }
     return drill, context
 

@@ -313,3 +313,30 @@ def test_ending_still_works_when_scoring_fails(app, client, started, monkeypatch
     monkeypatch.undo()
     assert client.get(f"/debrief/{drill.public_id}").status_code == 200
     assert _stored(app) == 1
+
+
+def test_team_progress_appears_from_the_teams_second_drill(app, client, make_drill, join_as, played):
+    drill, _, _, facilitator = played
+    first = client.get(f"/debrief/{drill.public_id}").get_data(as_text=True)
+    assert "Lagets utvikling" not in first
+    again = make_drill(facilitator=facilitator, team_name="Lag Nord")
+    join_as(again, "Kari")
+    join_as(again, "Nils")
+    assign(app, client, again, {"kontaktlaerer": "Kari", "helsesykepleier": "Nils"})
+    control(client, again, "start")
+    control(client, again, "end")  # ended before anyone acted: a much weaker run
+    html = client.get(f"/debrief/{again.public_id}").get_data(as_text=True)
+    assert "Lagets utvikling" in html
+    assert "har 2 øvelser med debrief" in html
+    with app.app_context():
+        totals = [r.total for r in db.session.scalars(select(DebriefReport).order_by(DebriefReport.id))]
+    change = totals[1] - totals[0]
+    assert change < 0
+    assert norwegian(change) in html
+    other_team = make_drill(facilitator=facilitator, team_name="Lag Sør")
+    join_as(other_team, "Kari")
+    join_as(other_team, "Nils")
+    assign(app, client, other_team, {"kontaktlaerer": "Kari", "helsesykepleier": "Nils"})
+    control(client, other_team, "start")
+    control(client, other_team, "end")
+    assert "Lagets utvikling" not in client.get(f"/debrief/{other_team.public_id}").get_data(as_text=True)
