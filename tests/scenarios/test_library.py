@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from scenarios.check import check_file
+from scenarios.check import check_source
 from scenarios.explore import explore
 
 LIBRARY = Path(__file__).resolve().parents[2] / "scenarios" / "library"
@@ -48,3 +49,13 @@ def test_every_scene_and_ending_is_reachable(path: Path) -> None:
     assert report.scenes_unreached == ()
     assert report.endings_unreached == ()
     assert report.stuck_paths == 0
+
+
+def test_the_documented_example_checks_clean_and_reaches_every_ending() -> None:
+    doc = (LIBRARY.parents[1] / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    start = doc.index("```markdown\n---") + len("```markdown\n")
+    example = doc[start : doc.index("\n```\n", start)] + "\n"
+    result = check_source(example)
+    assert [d.format() for d in result.diagnostics] == []
+    report = explore(result.scenario)
+    assert report.exhaustive and report.endings_unreached == () and report.scenes_unreached == ()
