@@ -118,6 +118,10 @@ def _defaults(instance_path: str) -> dict[str, Any]:
         "LOGIN_FAILURES_PER_ACCOUNT": 5,
         # Generous, because a whole venue of participants may share one NAT address.
         "LOGIN_FAILURES_PER_IP": 100,
+        # Wrong join codes per IP address within LOGIN_FAILURE_WINDOW before joining is refused (429).
+        # Generous, since a training day shares one address; the code space (32^6) makes guessing
+        # hopeless at this rate.
+        "JOIN_FAILURES_PER_IP": 200,
         "INVITATION_LIFETIME": timedelta(days=7),
         # Number of trusted proxies in front of the app setting X-Forwarded-For/-Proto; 0 trusts none.
         "PROXY_FIX_X_FOR": 0,

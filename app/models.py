@@ -345,6 +345,14 @@ class LoginFailure(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 
+class JoinFailure(db.Model):
+    """One join attempt with a code that matched no open drill, counted per IP address against guessing."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(String(45), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
 # --- Drills -------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,9 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app
+from sqlalchemy import delete
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -26,6 +29,7 @@ from app.extensions import db
 from app.models import Drill
 from app.models import DrillEvent
 from app.models import DrillStatus
+from app.models import JoinFailure
 from app.models import Participant
 from app.models import User
 from app.models import hash_token
@@ -294,6 +298,27 @@ def join_drill(code: str, display_name: str, user: User | None) -> tuple[Partici
     db.session.add(participant)
     db.session.flush()
     return participant, token
+
+
+def is_join_throttled(ip: str) -> bool:
+    """Tell whether this address has tried too many wrong codes lately to try again now."""
+    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(JoinFailure)
+        .where(JoinFailure.ip == ip, JoinFailure.created_at >= since)
+    )
+    return recent >= current_app.config["JOIN_FAILURES_PER_IP"]
+
+
+def record_join_failure(ip: str) -> JoinFailure:
+    """Count one wrong join code, and drop failures too old to matter so the table stays small."""
+    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    db.session.execute(delete(JoinFailure).where(JoinFailure.created_at < since))
+    failure = JoinFailure(ip=ip[:45])
+    db.session.add(failure)
+    db.session.flush()
+    return failure
 
 
 def find_participant(drill: Drill, participant_id: Any, token: Any, user: User | None) -> Participant | None:

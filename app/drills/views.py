@@ -119,10 +119,18 @@ def join_post() -> Response | tuple[str, int] | str:
     form = JoinForm()
     if not form.validate_on_submit():
         return render_template("drills/join.html", form=form), 400
+    ip = request.remote_addr or "?"
+    if services.is_join_throttled(ip):
+        form.code.errors.append(
+            _("For mange feil koder fra denne adressen. Vent et kvarter, eller spør fasilitator.")
+        )
+        return render_template("drills/join.html", form=form), 429
     try:
         participant, token = services.join_drill(form.code.data, form.display_name.data, _user())
     except services.DrillNotJoinable:
         db.session.rollback()
+        services.record_join_failure(ip)
+        db.session.commit()
         form.code.errors.append(_("Ingen åpen øvelse har denne koden. Sjekk koden med fasilitator."))
         return render_template("drills/join.html", form=form), 404
     db.session.commit()

@@ -361,3 +361,19 @@ def test_full_flow_four_guests_play_a_library_scenario_to_its_end(app, client, a
     for guest in guests.values():
         html = guest.get(f"/drills/{public_id}/play").get_data(as_text=True)
         assert ending.title in html
+
+
+@pytest.mark.parametrize("app_config", [{"JOIN_FAILURES_PER_IP": 3}])
+def test_wrong_join_codes_are_throttled_per_address(app, client, make_drill, app_config):
+    drill = make_drill()
+    token = csrf_token(client, "/drills/join")
+    for _ in range(3):
+        response = client.post(
+            "/drills/join", data={"code": "ZZZZZZ", "display_name": "Ola", "csrf_token": token}
+        )
+        assert response.status_code == 404
+    response = client.post(
+        "/drills/join", data={"code": drill.join_code, "display_name": "Ola", "csrf_token": token}
+    )
+    assert response.status_code == 429
+    assert "For mange feil koder" in response.get_data(as_text=True)
