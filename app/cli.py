@@ -26,6 +26,7 @@ from app.models import Organisation
 from app.models import Role
 from app.models import Unit
 from app.models import User
+from courses.cli import courses as courses_group
 from scenarios.cli import scenarios as scenarios_group
 
 DEMO_ORGANISATION = "Demo kommune"
@@ -38,6 +39,7 @@ cli = FlaskGroup(
     help="Laget: samtrening for tverrfaglige team rundt barn.",
 )
 cli.add_command(scenarios_group)
+cli.add_command(courses_group)
 
 
 def _translations_dir() -> Path:
