@@ -6,6 +6,7 @@ from scenarios.diagnostics import ERROR
 from scenarios.diagnostics import WARNING
 from scenarios.diagnostics import Code
 from scenarios.diagnostics import Diagnostic
+from scenarios.diagnostics import render
 
 _CODES = [
     Code(
@@ -231,23 +232,7 @@ CODES: dict[str, Code] = {c.code: c for c in _CODES}
 
 def make(code: str, line: int, *, lang: str = "nb", path: str = "", **params: object) -> Diagnostic:
     """Build a course diagnostic from the catalogue in the chosen language."""
-    entry = CODES[code]
-    values = {k: _show(v) for k, v in params.items()}
-    message = (entry.message_en if lang == "en" else entry.message_nb).format_map(_Blank(values))
-    hint = (entry.hint_en if lang == "en" else entry.hint_nb).format_map(_Blank(values))
-    return Diagnostic(code, entry.severity, max(line, 1), message, hint, path)
-
-
-def _show(value: object) -> str:
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value) if isinstance(value, set | frozenset) else list(value)
-        return ", ".join(str(v) for v in items) or "–"
-    return str(value)
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
+    return render(CODES[code], line, lang=lang, path=path, **params)
 
 
 class Reporter:

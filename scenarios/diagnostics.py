@@ -403,11 +403,15 @@ CODES: dict[str, Code] = {c.code: c for c in _CODES}
 
 def make(code: str, line: int, *, lang: str = "nb", path: str = "", **params: object) -> Diagnostic:
     """Build a diagnostic from the catalogue, filling the message and hint in the chosen language."""
-    entry = CODES[code]
+    return render(CODES[code], line, lang=lang, path=path, **params)
+
+
+def render(entry: Code, line: int, *, lang: str = "nb", path: str = "", **params: object) -> Diagnostic:
+    """Fill one catalogue entry's message and hint; shared by every catalogue (scenarios, courses)."""
     values = {k: _show(v) for k, v in params.items()}
     message = (entry.message_en if lang == "en" else entry.message_nb).format_map(_Blank(values))
     hint = (entry.hint_en if lang == "en" else entry.hint_nb).format_map(_Blank(values))
-    return Diagnostic(code, entry.severity, max(line, 1), message, hint, path)
+    return Diagnostic(entry.code, entry.severity, max(line, 1), message, hint, path)
 
 
 def _show(value: object) -> str:
