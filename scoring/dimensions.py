@@ -223,15 +223,8 @@ def escalation(scenario: Scenario, timeline: Timeline) -> DimensionScore:
             item["censored_days"] = timeline.end_day - due_scene.day
             if action in REPORT_ACTIONS and timeline.finished:
                 flags.append(
-                    Flag(
-                        code="missed_report",
-                        severity=CRITICAL,
-                        rule=_report_rule(action, expectation.role),
-                        role=expectation.role,
-                        scene=expectation.due,
-                        day=due_scene.day,
-                        dimension="escalation",
-                        params={"action": action, "due_day": due_scene.day},
+                    _expectation_flag(
+                        "missed_report", CRITICAL, expectation, due_scene.day, {"due_day": due_scene.day}
                     )
                 )
         else:
@@ -258,15 +251,8 @@ def escalation(scenario: Scenario, timeline: Timeline) -> DimensionScore:
                 flags.append(_escalation_flag("early_escalation", found, action, {"due_day": due_scene.day}))
             if not own and action in REPORT_ACTIONS and expectation.role is not None:
                 flags.append(
-                    Flag(
-                        code="personal_duty",
-                        severity=WARNING,
-                        rule=_report_rule(action, expectation.role),
-                        role=expectation.role,
-                        scene=expectation.due,
-                        day=due_scene.day,
-                        dimension="escalation",
-                        params={"action": action, "done_by": found.role},
+                    _expectation_flag(
+                        "personal_duty", WARNING, expectation, due_scene.day, {"done_by": found.role}
                     )
                 )
         items.append(item)
@@ -290,6 +276,20 @@ def _report_rule(action: str, role: str | None) -> str:
     if action == "report_police":
         return "strl. § 196"
     return "hpl. § 33; bvl. § 13-2" if is_health(role) else "bvl. § 13-2"
+
+
+def _expectation_flag(code: str, severity: str, expectation: Any, day: int, params: dict[str, Any]) -> Flag:
+    """A flag about an expected report, pinned to the scene and role the author named."""
+    return Flag(
+        code=code,
+        severity=severity,
+        rule=_report_rule(expectation.action, expectation.role),
+        role=expectation.role,
+        scene=expectation.due,
+        day=day,
+        dimension="escalation",
+        params={"action": expectation.action, **params},
+    )
 
 
 def _escalation_flag(code: str, found: _Occurrence, action: str, params: dict[str, Any]) -> Flag:
