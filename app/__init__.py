@@ -75,10 +75,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Imported here so that importing ``app`` never drags in every view (and no import cycles form).
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.authoring.views import bp as authoring_bp
     from app.debrief.views import bp as debrief_bp
     from app.drills.views import bp as drills_bp
     from app.facilitate.views import bp as facilitate_bp
+    from app.learning.views import bp as learning_bp
     from app.main.views import bp as main_bp
+    from app.solo.views import bp as solo_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
@@ -86,6 +89,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(drills_bp)
     app.register_blueprint(facilitate_bp)
     app.register_blueprint(debrief_bp)
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(solo_bp)
+    app.register_blueprint(authoring_bp)
 
     register_error_handlers(app)
     app.after_request(_set_response_headers)

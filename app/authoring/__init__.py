@@ -1,0 +1,1 @@
+"""Scenario authoring: workspace, editor, graph, test play, versions, review and publishing."""

@@ -1,0 +1,1 @@
+"""Self-paced courses: catalogue, lessons, quizzes, certificates and the leaders' overview."""

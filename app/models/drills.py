@@ -1,0 +1,218 @@
+"""Scenario versions and live drills: participants, role assignments and the append-only event log."""
+
+from __future__ import annotations
+
+import enum
+import math
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlalchemy import Enum
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy import event
+from sqlalchemy import select
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from app.extensions import db
+from app.models.accounts import Organisation
+from app.models.accounts import User
+from app.models.base import UtcDateTime
+from app.models.base import new_public_id
+from app.models.base import utcnow
+from scenarios.model import Scenario
+from scenarios.parse import parse
+
+# --- Drills -------------------------------------------------------------------------------------
+
+
+class ScenarioVersion(db.Model):
+    """One exact text of a scenario; a drill pins the version it started with, never the file."""
+
+    __tablename__ = "scenario_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_key: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(200))
+    # Deferred: a process reads the full Markdown only the first time it parses this version.
+    source: Mapped[str] = mapped_column(Text, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # Where the text came from: "library" (the built-in files); authored versions come later.
+    origin: Mapped[str] = mapped_column(String(20), default="library")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ScenarioVersion {self.scenario_key} {self.version} {self.sha256[:8]}>"
+
+    @property
+    def scenario(self) -> Scenario:
+        """The parsed scenario, shared by every drill on this version within the process."""
+        return parsed_scenario(self.sha256)
+
+
+@lru_cache(maxsize=32)
+def parsed_scenario(sha256: str) -> Scenario:
+    """Parse a stored version once per process; the hash names the text, so the cache never goes stale."""
+    source = db.session.scalar(select(ScenarioVersion.source).where(ScenarioVersion.sha256 == sha256))
+    if source is None:
+        raise LookupError(f"no scenario version with sha256 {sha256}")
+    scenario = parse(source).scenario
+    if scenario is None:
+        raise ValueError(f"scenario version {sha256} no longer parses")
+    return scenario
+
+
+class DrillStatus(enum.StrEnum):
+    """Where a drill is in its life: gathering people, playing, on hold, or over."""
+
+    LOBBY = "lobby"
+    RUNNING = "running"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+def _drill_status_type() -> Enum:
+    """Store drill statuses as plain strings with a CHECK constraint, like roles."""
+    return Enum(
+        DrillStatus,
+        name="drill_status",
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda statuses: [status.value for status in statuses],
+        validate_strings=True,
+    )
+
+
+class Drill(db.Model):
+    """One team playing one pinned scenario version; ``state`` caches the replay of its events."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    scenario_version_id: Mapped[int] = mapped_column(ForeignKey("scenario_version.id"))
+    team_name: Mapped[str] = mapped_column(String(100))
+    # Released (set to NULL) when the drill ends, so codes are unique among drills people can join.
+    join_code: Mapped[str | None] = mapped_column(String(6), unique=True)
+    status: Mapped[DrillStatus] = mapped_column(_drill_status_type(), default=DrillStatus.LOBBY)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The number of events applied to ``state``; the optimistic check when writing the next one.
+    state_version: Mapped[int] = mapped_column(default=0)
+    scene_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    scene_deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    timer_minutes: Mapped[int | None] = mapped_column()
+    paused_remaining: Mapped[int | None] = mapped_column()
+    paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    facilitator: Mapped[User] = relationship()
+    scenario_version: Mapped[ScenarioVersion] = relationship()
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="drill", order_by="Participant.id", passive_deletes=True
+    )
+    assignments: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="drill", order_by="RoleAssignment.id", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Drill {self.public_id} {self.status}>"
+
+    @property
+    def scenario(self) -> Scenario:
+        """The pinned scenario version, parsed."""
+        return self.scenario_version.scenario
+
+    def seconds_since_start(self, now: datetime) -> float:
+        """The runtime's clock: seconds since the facilitator started the drill."""
+        if self.started_at is None:
+            return 0.0
+        return round((now - self.started_at).total_seconds(), 3)
+
+    def remaining_seconds(self, now: datetime) -> int | None:
+        """Seconds left on the scene timer (frozen while paused), or None without a timer."""
+        if self.status == DrillStatus.PAUSED:
+            return self.paused_remaining
+        if self.status != DrillStatus.RUNNING or self.scene_deadline is None:
+            return None
+        return max(0, math.ceil((self.scene_deadline - now).total_seconds()))
+
+    def roles_of(self, participant: Participant) -> list[str]:
+        """The scenario role ids ``participant`` plays, in the scenario's order."""
+        held = {a.role_id for a in self.assignments if a.participant_id == participant.id}
+        return [role for role in self.scenario.role_ids if role in held]
+
+
+class Participant(db.Model):
+    """A person in one drill: a guest known by a secret token in their session, or a logged-in user."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id", ondelete="CASCADE"), index=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Only the hash: the token itself lives in the guest's signed session cookie.
+    token_hash: Mapped[str | None] = mapped_column(String(64))
+    joined_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    drill: Mapped[Drill] = relationship(back_populates="participants")
+    user: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.id} in drill {self.drill_id}>"
+
+
+class RoleAssignment(db.Model):
+    """Who plays a scenario role in a drill; one person may hold several roles, a role has one holder."""
+
+    __tablename__ = "role_assignment"
+    __table_args__ = (UniqueConstraint("drill_id", "role_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id", ondelete="CASCADE"))
+    role_id: Mapped[str] = mapped_column(String(50))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+
+    drill: Mapped[Drill] = relationship(back_populates="assignments")
+    participant: Mapped[Participant] = relationship()
+
+
+class DrillEvent(db.Model):
+    """One accepted runtime event, numbered per drill; append-only, so a drill can always be replayed."""
+
+    __tablename__ = "drill_event"
+    __table_args__ = (
+        UniqueConstraint("drill_id", "seq"),
+        UniqueConstraint("drill_id", "idempotency_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id"))
+    seq: Mapped[int] = mapped_column()
+    type: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The client's form token, or "timeout:<round>" / "inject:<id>", so a repeat is stored once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<DrillEvent {self.drill_id}#{self.seq} {self.type}>"
+
+
+@event.listens_for(DrillEvent, "before_update")
+@event.listens_for(DrillEvent, "before_delete")
+def _refuse_event_change(mapper: Any, connection: Any, target: DrillEvent) -> None:
+    """Keep the event log append-only: replays and debriefs depend on it never changing."""
+    raise ValueError(f"{target!r} is append-only")

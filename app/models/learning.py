@@ -1,0 +1,1 @@
+"""Tables of the learning part of Laget."""

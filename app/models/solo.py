@@ -1,0 +1,1 @@
+"""Tables of the solo part of Laget."""
