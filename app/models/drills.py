@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import JSON
 from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
@@ -36,6 +37,10 @@ class ScenarioVersion(db.Model):
     """One exact text of a scenario; a drill pins the version it started with, never the file."""
 
     __tablename__ = "scenario_version"
+    # A unique index rather than a constraint, so SQLite can add it without copying the table.
+    __table_args__ = (
+        Index("ix_scenario_version_authored_number", "authored_scenario_id", "number", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scenario_key: Mapped[str] = mapped_column(String(100), index=True)
@@ -44,9 +49,16 @@ class ScenarioVersion(db.Model):
     # Deferred: a process reads the full Markdown only the first time it parses this version.
     source: Mapped[str] = mapped_column(Text, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    # Where the text came from: "library" (the built-in files); authored versions come later.
+    # Where the text came from: "library" (the built-in files) or "authored" (the authoring workspace).
     origin: Mapped[str] = mapped_column(String(20), default="library")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Authored versions only: the scenario they belong to, their number there, who saved them and why.
+    authored_scenario_id: Mapped[int | None] = mapped_column(ForeignKey("authored_scenario.id"), index=True)
+    number: Mapped[int | None] = mapped_column()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str | None] = mapped_column(String(300))
+
+    created_by: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<ScenarioVersion {self.scenario_key} {self.version} {self.sha256[:8]}>"
@@ -55,6 +67,13 @@ class ScenarioVersion(db.Model):
     def scenario(self) -> Scenario:
         """The parsed scenario, shared by every drill on this version within the process."""
         return parsed_scenario(self.sha256)
+
+
+@event.listens_for(ScenarioVersion, "before_update")
+@event.listens_for(ScenarioVersion, "before_delete")
+def _refuse_version_change(mapper: Any, connection: Any, target: ScenarioVersion) -> None:
+    """Keep every stored version as it was saved: drills, debriefs and reviews point at its exact text."""
+    raise ValueError(f"{target!r} cannot change")
 
 
 @lru_cache(maxsize=32)
