@@ -1,16 +1,25 @@
-"""`laget scenarios …`: check, show and explore scenario files from the command line."""
+"""`laget scenarios …`: check, show, explore, graph and diff scenario files from the command line."""
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from scenarios.check import check_file
 from scenarios.diagnostics import ERROR
+from scenarios.diff import diff_sources
+from scenarios.diff import structural_changes
+from scenarios.diff import unified
 from scenarios.explore import explore
+from scenarios.graph import layout
+from scenarios.graph import outline_text
+from scenarios.graph import render_svg
+from scenarios.graph import scenario_graph
+from scenarios.graph import text_outline
 from scenarios.outline import outline
 
 
@@ -127,6 +136,65 @@ def explore_command(path: str, fmt: str, samples: int, seed: int, lang: str) -> 
     )
     for ending, count in report.ending_counts.items():
         click.echo(f"  {ending}: {count}")
+
+
+def _parsed(path: str, lang: str):
+    """The scenario in a file even when it has errors, since the graph and diff are how authors find them."""
+    result = check_file(path, lang)
+    if result.scenario is None:
+        for d in result.diagnostics:
+            click.secho(d.format(), fg="red", err=True)
+        message = "cannot be read as a scenario" if lang == "en" else "kan ikke leses som et scenario"
+        raise click.ClickException(f"{path} {message}")
+    return result.scenario
+
+
+@scenarios.command("graph")
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["svg", "json", "text"]), default="svg", show_default=True)
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb")
+def graph_command(path: str, fmt: str, lang: str) -> None:
+    """Draw the scene graph as SVG, or list it as JSON or text, marking unreachable scenes and dead ends."""
+    graph = scenario_graph(_parsed(path, lang))
+    if fmt == "svg":
+        click.echo(render_svg(graph, layout(graph), lang=lang))
+    elif fmt == "json":
+        payload = graph.as_dict() | {"outline": [asdict(item) for item in text_outline(graph, lang)]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(outline_text(text_outline(graph, lang), lang))
+
+
+@scenarios.command("diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb")
+def diff_command(old: str, new: str, fmt: str, lang: str) -> None:
+    """Show what changed between two versions: scenes, endings and choices in words, then the lines."""
+    before = Path(old).read_text(encoding="utf-8", errors="replace")
+    after = Path(new).read_text(encoding="utf-8", errors="replace")
+    hunks = diff_sources(before, after)
+    old_scenario, new_scenario = check_file(old, lang).scenario, check_file(new, lang).scenario
+    changes = (
+        structural_changes(old_scenario, new_scenario, lang)
+        if old_scenario is not None and new_scenario is not None
+        else []
+    )
+    if fmt == "json":
+        payload = {"changes": [asdict(c) for c in changes], "hunks": [asdict(h) for h in hunks]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not hunks:
+        click.echo("No differences." if lang == "en" else "Ingen forskjeller.")
+        return
+    for change in changes:
+        click.echo(f"* {change.message}")
+    if changes:
+        click.echo()
+    for line in unified(hunks, old, new).splitlines():
+        colour = "green" if line.startswith("+") else "red" if line.startswith("-") else None
+        click.secho(line, fg="cyan" if line.startswith("@@") else colour)
 
 
 if __name__ == "__main__":
