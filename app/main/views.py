@@ -10,6 +10,7 @@ from flask import url_for
 from flask_login import current_user
 
 from app.extensions import db
+from app.learning.home import course_section
 from app.main import services
 from app.main.forms import LanguageForm
 from app.redirects import safe_next_url
@@ -23,7 +24,7 @@ def index() -> Response | str:
     """Show who is logged in and the parts of Laget their role opens."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render_template("main/index.html")
+    return render_template("main/index.html", **course_section(current_user._get_current_object()))
 
 
 @bp.get("/healthz")

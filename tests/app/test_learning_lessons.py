@@ -1,0 +1,228 @@
+"""The learner's side of a course: catalogue status, lessons, progress, resume, feedback and reflections."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import csrf_token
+
+MINI = Path(__file__).resolve().parents[1] / "courses" / "fixtures" / "mini-kurs"
+COURSE = "/courses/mini-kurs"
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict:
+    """A course library holding only the small fixture course (four lessons, ten quiz questions)."""
+    library = tmp_path / "courses"
+    library.mkdir()
+    shutil.copytree(MINI, library / "mini-kurs")
+    return {"COURSE_LIBRARY": str(library)}
+
+
+def post(client, url: str, page: str | None = None, **data):
+    """Post a form with a CSRF token read from ``page`` (default: the same URL's lesson page)."""
+    token = csrf_token(client, page or "/courses/")
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def test_catalogue_needs_a_login(client):
+    response = client.get("/courses/")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_catalogue_shows_each_course_with_the_learners_status(client, auth):
+    auth.login()
+    html = client.get("/courses/").get_data(as_text=True)
+    assert "Minikurs" in html
+    assert "Et lite testkurs." in html
+    assert "ca. 30 minutter" in html
+    assert "Ikke startet" in html
+    assert "Start kurset" in html
+
+
+def test_the_real_library_offers_the_three_required_courses(client, auth, app):
+    app.config["COURSE_LIBRARY"] = str(Path(__file__).resolve().parents[2] / "courses" / "library")
+    auth.login()
+    html = client.get("/courses/").get_data(as_text=True)
+    for title in ("Grunnleggende BTI", "Bekymringssamtalen", "Taushetsplikt"):
+        assert title in html
+
+
+def test_opening_a_lesson_puts_the_course_in_progress_and_resume_returns_there(client, auth):
+    auth.login()
+    assert client.get(f"{COURSE}/midt").status_code == 200
+    html = client.get("/courses/").get_data(as_text=True)
+    assert "Påbegynt – 0 av 4 leksjoner" in html
+    assert f'href="{COURSE}/midt"' in html
+    assert "Fortsett der du slapp" in html
+
+
+def test_marking_lessons_done_moves_on_and_counts(client, auth):
+    auth.login()
+    client.get(f"{COURSE}/start")
+    response = post(client, f"{COURSE}/start/done", f"{COURSE}/start")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{COURSE}/midt")
+    html = client.get(COURSE).get_data(as_text=True)
+    assert "1 av 4 leksjoner fullført" in html
+    # Resume goes to the next lesson, the one the learner was sent to.
+    assert f'href="{COURSE}/midt">Fortsett der du slapp' in html.replace("\n", "")
+    for lesson in ("midt", "ov"):
+        post(client, f"{COURSE}/{lesson}/done", f"{COURSE}/{lesson}")
+    response = post(client, f"{COURSE}/slutt/done", f"{COURSE}/slutt")
+    assert response.headers["Location"].endswith(COURSE)
+    html = client.get(COURSE).get_data(as_text=True)
+    assert "4 av 4 leksjoner fullført" in html
+    assert "Ta prøven" in html
+
+
+def test_lesson_shows_its_markdown_rendered_safely(client, auth, app):
+    lesson = Path(app.config["COURSE_LIBRARY"]) / "mini-kurs" / "04-slutt.md"
+    lesson.write_text(lesson.read_text() + "\n<script>alert(1)</script> **viktig**\n", encoding="utf-8")
+    auth.login()
+    html = client.get(f"{COURSE}/slutt").get_data(as_text=True)
+    assert "<strong>viktig</strong>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_an_edited_course_is_not_served_stale(client, auth, app):
+    auth.login()
+    assert "Oppsummering." in client.get(f"{COURSE}/slutt").get_data(as_text=True)
+    lesson = Path(app.config["COURSE_LIBRARY"]) / "mini-kurs" / "04-slutt.md"
+    lesson.write_text(lesson.read_text().replace("Oppsummering.", "Ny oppsummering."), encoding="utf-8")
+    assert "Ny oppsummering." in client.get(f"{COURSE}/slutt").get_data(as_text=True)
+
+
+def test_a_course_with_errors_is_left_out(client, auth, app):
+    course = Path(app.config["COURSE_LIBRARY"]) / "mini-kurs" / "course.md"
+    course.write_text(course.read_text().replace("license: CC BY 4.0\n", ""), encoding="utf-8")
+    auth.login()
+    assert "Minikurs" not in client.get("/courses/").get_data(as_text=True)
+    assert client.get(COURSE).status_code == 404
+
+
+def test_unknown_course_and_lesson_are_404(client, auth):
+    auth.login()
+    assert client.get("/courses/finnes-ikke").status_code == 404
+    assert client.get(f"{COURSE}/finnes-ikke").status_code == 404
+
+
+def test_question_feedback_without_javascript_shows_the_whole_lesson(client, auth):
+    auth.login()
+    response = post(client, f"{COURSE}/start/questions/q-start", f"{COURSE}/start", option="a")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" in html
+    assert "Ikke riktig." in html
+    assert "Å vente hjelper ikke." in html  # feedback on the chosen option
+    assert "Riktig, start med barnet." in html  # and on the right one
+    assert "Barnets stemme kommer først." in html  # the explanation
+
+
+def test_question_feedback_for_htmx_is_the_block_only(client, auth):
+    auth.login()
+    token = csrf_token(client, f"{COURSE}/midt")
+    response = client.post(
+        f"{COURSE}/midt/questions/q-flere",
+        data={"csrf_token": token, "option": ["a", "c"]},
+        headers={"HX-Request": "true"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "HX-Request" in response.headers["Vary"]
+    assert "Ikke riktig." in html  # one right, one wrong: (1 - 1) / 2 = 0
+    token = csrf_token(client, f"{COURSE}/midt")
+    response = client.post(
+        f"{COURSE}/midt/questions/q-flere",
+        data={"csrf_token": token, "option": ["a"]},
+        headers={"HX-Request": "true"},
+    )
+    assert "Delvis riktig." in response.get_data(as_text=True)
+
+
+def test_question_without_an_answer_is_marked_on_the_field(client, auth):
+    auth.login()
+    response = post(client, f"{COURSE}/start/questions/q-start", f"{COURSE}/start")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Velg et svar før du sjekker." in html
+    assert 'aria-invalid="true"' in html
+    assert "question-q-start-error" in html
+
+
+def test_unknown_question_is_404_and_a_missing_token_400(client, auth):
+    auth.login()
+    assert post(client, f"{COURSE}/start/questions/nope", option="a").status_code == 404
+    assert client.post(f"{COURSE}/start/questions/q-start", data={"option": "a"}).status_code == 400
+
+
+def _save_reflection(client, text: str):
+    return post(client, f"{COURSE}/start/reflections/r-start", f"{COURSE}/start", **{"r-start-text": text})
+
+
+def test_reflection_is_saved_and_shown_to_its_author(client, auth):
+    auth.login()
+    response = _save_reflection(client, "Jeg ventet for lenge med å si fra om Emma.")
+    assert response.status_code == 303
+    html = client.get(f"{COURSE}/start").get_data(as_text=True)
+    assert "Jeg ventet for lenge med å si fra om Emma." in html
+
+
+def test_empty_reflection_comes_back_with_the_error_on_the_field(client, auth):
+    auth.login()
+    response = _save_reflection(client, "   ")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Skriv noen ord før du lagrer." in html
+    assert re.search(r'<textarea[^>]*aria-invalid="true"', html)
+
+
+class _Org:
+    """Stands in for an organisation where ``make_user`` only needs its id."""
+
+    def __init__(self, id: int) -> None:
+        self.id = id
+
+
+def test_reflections_are_private_even_from_admins_and_leaders(app, client, auth, make_user, client_for):
+    from app.extensions import db
+    from app.models import User
+
+    learner = auth.login()
+    secret = "Privat: jeg er usikker på om jeg tør å ringe barnevernet."
+    _save_reflection(client, secret)
+    with app.app_context():
+        organisation_id = db.session.get(User, learner.id).organisation_id
+    admin = make_user(role="admin", org=_Org(organisation_id))
+    colleague = make_user(org=_Org(organisation_id))
+    for other in (admin, colleague):
+        other_client = client_for(other)
+        for path in (
+            f"{COURSE}/start",
+            "/courses/",
+            COURSE,
+            "/",
+            "/courses/overview",
+            "/courses/overview.csv",
+        ):
+            body = other_client.get(path).get_data(as_text=True)
+            assert "Privat: jeg er usikker" not in body, path
+        assert other_client.get(f"/admin/users/{learner.id}").get_data(as_text=True).count("Privat:") == 0
+
+
+def test_practice_block_posts_to_solo_with_the_origin(client, auth):
+    auth.login()
+    html = client.get(f"{COURSE}/ov").get_data(as_text=True)
+    assert "Øv: Fravær og hodepine" in html
+    assert 'name="scenario" value="fravaer-og-hodepine"' in html
+    assert 'name="role" value="helsesykepleier"' in html
+    assert 'name="profile" value="expert"' in html
+    assert 'name="origin" value="course:mini-kurs:ov-helse"' in html
+    assert f'name="next" value="{COURSE}/ov"' in html
