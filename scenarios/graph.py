@@ -534,16 +534,20 @@ def _routes(
         if graph.edges[number].source == graph.edges[number].target:
             label_at = (points[1][0] + 4, points[1][1] - 4)
         else:
-            label_at = _on_curve(points[0], points[1], where[slot])
+            label_at = _label_point(points[0], points[1], where[slot])
         rounded = tuple((round(px, 1), round(py, 1)) for px, py in points)
         routes.append(Route(number, rounded, is_back, (round(label_at[0], 1), round(label_at[1], 1))))
     return tuple(routes)
 
 
-def _on_curve(a: tuple[float, float], b: tuple[float, float], t: float) -> tuple[float, float]:
-    """The point at `t` on the vertical S-curve drawn from a to b (see `_path`)."""
+def _label_point(a: tuple[float, float], b: tuple[float, float], t: float) -> tuple[float, float]:
+    """The point on the curve from a to b (see `_path`) at a fraction `t` of the gap below (or above) a."""
     (ax, ay), (bx, by) = a, b
-    return ax + (bx - ax) * (3 * t * t - 2 * t * t * t), ay + (by - ay) * t
+    span = by - ay
+    if not span:
+        return ax, ay
+    u = min(1.0, GAP_Y * t / abs(span))  # the same height for every edge, however far it goes
+    return ax + (bx - ax) * (3 * u * u - 2 * u * u * u), ay + span * u
 
 
 def _spread_ports(

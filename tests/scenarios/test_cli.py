@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 
 from click.testing import CliRunner
 
 from scenarios.cli import scenarios
 from tests.scenarios.conftest import BASE
 from tests.scenarios.conftest import FIXTURES
+from tests.scenarios.conftest import line_of
 
 
 def run(*args: str):
@@ -83,3 +85,74 @@ def test_explore_json() -> None:
     assert data["exhaustive"] is True
     assert data["endings_reached"] == ["slutt-god", "slutt-svak"]
     assert data["endings_unreached"] == [] and data["scenes_unreached"] == []
+
+
+def test_graph_svg_is_an_image_of_the_scenes() -> None:
+    result = run("graph", str(FIXTURES / "minimal.md"))
+    assert result.exit_code == 0, result.output
+    root = ET.fromstring(result.output)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("role") == "img"
+    assert "Uke 1" in result.output and "Mia får hjelp" in result.output
+
+
+def test_graph_json_shape() -> None:
+    result = run("graph", "--format", "json", str(FIXTURES / "minimal.md"))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["start"] == "uke1"
+    assert [(n["id"], n["kind"], n["line"]) for n in data["nodes"]] == [
+        ("uke1", "scene", 39),
+        ("uke2", "scene", 81),
+        ("slutt-god", "ending", 105),
+        ("slutt-svak", "ending", 109),
+    ]
+    assert data["edges"][0] == {
+        "source": "uke1",
+        "target": "uke2",
+        "line": 78,
+        "label": "delt og bekymring >= 1",
+        "kind": "branch",
+    }
+    assert [item["id"] for item in data["outline"]] == [n["id"] for n in data["nodes"]]
+
+
+def test_graph_text_marks_problems_in_a_file_with_errors(tmp_path) -> None:
+    source = BASE.replace("- Hvis `delt`: [Andre](#s2)\n", "")
+    path = tmp_path / "feil.md"
+    path.write_text(source, encoding="utf-8")
+    result = run("graph", "--format", "text", "--lang", "en", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"Scene s2 (line {line_of(source, '# Scene: Andre')}): Andre – Unreachable" in result.output
+    assert f"  -> svak (line {line_of(source, '- Ellers: [Svak]')}): otherwise" in result.output
+
+
+def test_graph_of_an_unreadable_file_fails(tmp_path) -> None:
+    result = run("graph", str(tmp_path / "finnes-ikke.md"))
+    assert result.exit_code == 1
+    assert "SC017" in result.output and "kan ikke leses som et scenario" in result.output
+
+
+def test_diff_tells_changes_in_words_then_lines(tmp_path) -> None:
+    old, new = tmp_path / "v1.md", tmp_path / "v2.md"
+    old.write_text(BASE, encoding="utf-8")
+    new.write_text(BASE.replace("# Scene: Andre {#s2", "# Scene: Andre runde {#s2"), encoding="utf-8")
+    result = run("diff", str(old), str(new))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "* Scenen «s2» heter nå «Andre runde» (før «Andre»)."
+    assert f"--- {old}" in lines and "-# Scene: Andre {#s2 dag=7}" in lines
+    assert "+# Scene: Andre runde {#s2 dag=7}" in lines
+
+
+def test_diff_json_and_no_difference(tmp_path) -> None:
+    old, new = tmp_path / "v1.md", tmp_path / "v2.md"
+    old.write_text(BASE, encoding="utf-8")
+    new.write_text(BASE.replace("Mandag.", "Tirsdag."), encoding="utf-8")
+    data = json.loads(run("diff", "--format", "json", str(old), str(new)).output)
+    assert data["changes"] == []
+    [hunk] = data["hunks"]
+    assert [(x["kind"], x["text"]) for x in hunk["lines"] if x["kind"] != "context"] == [
+        ("removed", "Mandag."),
+        ("added", "Tirsdag."),
+    ]
+    assert run("diff", "--lang", "en", str(old), str(old)).output.strip() == "No differences."
