@@ -22,6 +22,7 @@ from app.admin.forms import RoleForm
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.htmx import render
+from app.learning.leaders import unit_leader_form
 from app.models import Invitation
 from app.models import Role
 from app.models import Unit
@@ -105,7 +106,10 @@ def revoke(invitation_id: int) -> Response:
 def show(user_id: int) -> str:
     """Show one person with the actions an admin can take on them."""
     user = _get_member(user_id)
-    return render_template("admin/show.html", user=user, role_form=RoleForm(role=user.role.value))
+    unit_form = unit_leader_form(user)
+    return render_template(
+        "admin/show.html", user=user, role_form=RoleForm(role=user.role.value), unit_form=unit_form
+    )
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -115,7 +119,8 @@ def change_role(user_id: int) -> Response | str:
     user = _get_member(user_id, allow_self=False)
     form = RoleForm()
     if not form.validate_on_submit():
-        return render_template("admin/show.html", user=user, role_form=form)
+        unit_form = unit_leader_form(user)
+        return render_template("admin/show.html", user=user, role_form=form, unit_form=unit_form)
     services.change_role(user, Role(form.role.data))
     db.session.commit()
     _log("role_changed", user)

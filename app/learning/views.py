@@ -21,9 +21,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.admin.forms import RoleForm
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.htmx import is_htmx
+from app.learning import leaders
 from app.learning import overview as overview_service
 from app.learning import screens
 from app.learning import services
@@ -119,6 +121,28 @@ def overview_csv() -> Response:
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="kursoversikt.csv"'
     return response
+
+
+@bp.post("/leaders/<int:user_id>")
+@role_required(Role.ADMIN)
+def set_led_units(user_id: int) -> Response | tuple[str, int]:
+    """Save the units a person leads (from the admin's page about them), so they see those units here."""
+    user = db.first_or_404(
+        select(User).where(User.id == user_id, User.organisation_id == current_user.organisation_id)
+    )
+    form = leaders.unit_leader_form(user, formdata=True)
+    if not form.validate_on_submit():
+        role_form = RoleForm(role=user.role.value)
+        return render_template("admin/show.html", user=user, role_form=role_form, unit_form=form), 400
+    chosen = set(form.units.data or [])
+    leaders.set_led_units(user, [unit for unit in user.organisation.units if str(unit.id) in chosen])
+    db.session.commit()
+    current_app.logger.info(
+        "unit leader changed",
+        extra={"event": "unit_leader_changed", "actor_id": current_user.id, "target": repr(user)},
+    )
+    flash(_("Enhetene %(name)s leder er lagret.", name=user.display_name), "success")
+    return redirect(url_for("admin.show", user_id=user.id), 303)
 
 
 @bp.get("/<course_id>")
