@@ -25,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from scenarios.model import Checkpoint
 from scenarios.model import Choice
+from scenarios.model import Option
 from scenarios.model import Scenario
 from scenarios.model import Scene
 from scenarios.play import State
@@ -264,4 +266,35 @@ def choice_feedback(scenario: Scenario, state: State, role: str, choice_id: str)
         feedback=choice.feedback,
         rationale=choice.rationale,
         laws=laws,
+    )
+
+
+@dataclass(frozen=True)
+class AnswerFeedback:
+    """What a person learns right after answering a checkpoint: right or not, and the explanation."""
+
+    checkpoint: Checkpoint
+    option: Option
+    correct: bool
+    answer: Option | None  # the correct option, when the person's was not it
+    explanation: str
+
+
+def answer_feedback(scenario: Scenario, state: State, checkpoint_id: str, option_id: str) -> AnswerFeedback:
+    """Feedback on answering ``option_id`` at a checkpoint of the current scene in ``state``.
+
+    :raise LookupError: if the checkpoint or option is not in the current scene.
+    """
+    scene = scenario.scene(state["scene"])
+    checkpoint = next((c for c in scene.checkpoints if c.id == checkpoint_id), None) if scene else None
+    option = next((o for o in checkpoint.options if o.id == option_id), None) if checkpoint else None
+    if checkpoint is None or option is None:
+        raise LookupError(f"no option {option_id!r} at checkpoint {checkpoint_id!r} here")
+    correct = next((o for o in checkpoint.options if o.correct), None)
+    return AnswerFeedback(
+        checkpoint=checkpoint,
+        option=option,
+        correct=option.correct,
+        answer=None if option.correct else correct,
+        explanation=checkpoint.explanation,
     )

@@ -82,6 +82,10 @@ class SoloRun(db.Model):
         """The pinned scenario version, parsed."""
         return self.scenario_version.scenario
 
+    def remaining_seconds(self, now: datetime) -> None:
+        """Solo runs have no scene timer: the person takes the time they need."""
+        return None
+
     @property
     def is_ended(self) -> bool:
         """Whether the run is over and can no longer change."""

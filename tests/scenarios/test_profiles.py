@@ -15,6 +15,7 @@ from scenarios.play import available_choices
 from scenarios.play import initial_state
 from scenarios.profiles import CAUTIOUS
 from scenarios.profiles import EXPERT
+from scenarios.profiles import answer_feedback
 from scenarios.profiles import cautious_choice
 from scenarios.profiles import choice_feedback
 from scenarios.profiles import expert_answer
@@ -286,3 +287,14 @@ def test_bad_input_is_refused(minimal):
 def test_profiles_import_no_flask():
     code = "import sys, scenarios.profiles; assert 'flask' not in sys.modules and 'app' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_feedback_on_a_checkpoint_answer(minimal):
+    state = initial_state(minimal)
+    wrong = answer_feedback(minimal, state, "cp-niva", "n1")
+    assert not wrong.correct and wrong.answer.label == "Nivå 0"
+    assert wrong.explanation == "Vi er fortsatt på nivå 0."
+    right = answer_feedback(minimal, state, "cp-niva", "n0")
+    assert right.correct and right.answer is None
+    with pytest.raises(LookupError):
+        answer_feedback(minimal, state, "cp-niva", "n9")
