@@ -621,21 +621,27 @@ def _title_lines(title: str, limit: int) -> list[str]:
     return [first, _shorten(rest, limit)] if rest else [first]
 
 
+def _node_words(node: Node, lang: str) -> tuple[str, list[str], list[str]]:
+    """The three things a node shows: its title, a line of facts, and its marks."""
+    title = node.title if node.kind != MISSING else f"«{node.id}»"
+    meta = [message("line", lang, line=node.line)]
+    if node.kind == ENDING and node.rating:
+        meta[:0] = [message("ending", lang), message(f"rating.{node.rating}", lang)]
+    elif node.kind == SCENE:
+        if node.start:
+            meta.insert(0, message("start", lang))
+        if node.day is not None:
+            meta.append(message("day", lang, day=node.day))
+    else:
+        meta.insert(0, message("missing", lang))
+    flags = [message(k, lang) for k in ("unreachable", "dead_end") if getattr(node, k)]
+    return title, meta, flags
+
+
 def node_name(node: Node, lang: str = "nb") -> str:
-    """What a screen reader says for a node: kind, title, line and every mark, not colour alone."""
-    parts = [f"{message(node.kind, lang)}: {node.title}" if node.kind != MISSING else None]
-    if node.kind == MISSING:
-        parts = [f"{message('missing', lang)}: «{node.id}»"]
-    if node.start:
-        parts.append(message("start", lang))
-    if node.rating:
-        parts.append(message(f"rating.{node.rating}", lang))
-    parts.append(message("line", lang, line=node.line))
-    if node.unreachable:
-        parts.append(message("unreachable", lang))
-    if node.dead_end:
-        parts.append(message("dead_end", lang))
-    return ". ".join(p for p in parts if p) + "."
+    """What a screen reader says for a node: what it shows, in the same order, so speech matches sight."""
+    title, meta, flags = _node_words(node, lang)
+    return ", ".join([title, *meta, *flags])
 
 
 def edge_label(edge: Edge, lang: str = "nb") -> str:
@@ -877,27 +883,16 @@ def _node_svg(node: Node, box: Box, href: Callable[[int], str] | None, lang: str
     text_x = x + (w / 2 if node.kind == ENDING else inset + 4)
     anchor = ' text-anchor="middle"' if node.kind == ENDING else ""
     limit = _ENDING_TITLE_CHARS if node.kind == ENDING else _TITLE_CHARS
-    lines = _title_lines(node.title if node.kind != MISSING else f"«{node.id}»", limit)
-    for number, line in enumerate(lines):
+    title, meta, flags = _node_words(node, lang)
+    for number, line in enumerate(_title_lines(title, limit)):
         parts.append(
             f'<text x="{text_x:.1f}" y="{y + 22 + 16 * number:.1f}" font-size="13" font-weight="600" '
             f'fill="{_INK}"{anchor} class="graph-node-title">{_escape(line)}</text>'
         )
-    meta = [message("line", lang, line=node.line)]
-    if node.kind == ENDING and node.rating:
-        meta.insert(0, f"{message('ending', lang)} · {message('rating.' + node.rating, lang)}")
-    elif node.kind == SCENE:
-        if node.start:
-            meta.insert(0, message("start", lang))
-        if node.day is not None:
-            meta.append(message("day", lang, day=node.day))
-    else:
-        meta.insert(0, message("missing", lang))
     parts.append(
         f'<text x="{text_x:.1f}" y="{y + 57:.1f}" font-size="11" fill="{_INK}"{anchor} '
         f'class="graph-node-meta">{_escape(" · ".join(meta))}</text>'
     )
-    flags = [message(k, lang) for k in ("unreachable", "dead_end") if getattr(node, k)]
     if flags:
         parts.append(
             f'<text x="{text_x:.1f}" y="{y + 72:.1f}" font-size="11" font-weight="700" '
@@ -908,9 +903,9 @@ def _node_svg(node: Node, box: Box, href: Callable[[int], str] | None, lang: str
     group = f'<g class="{" ".join(classes)}" data-node="{_escape(node.id)}">'
     if href is None:
         return f"{group}<title>{name}</title>{body}</g>"
+    # The link is named by its <title>, which says what the node shows in the same order (WCAG 2.5.3).
     return (
-        f'<a href="{_escape(href(node.line))}" aria-label="{name}" class="graph-link">'
-        f"{group}<title>{name}</title>{body}</g></a>"
+        f'<a href="{_escape(href(node.line))}" class="graph-link"><title>{name}</title>{group}{body}</g></a>'
     )
 
 
