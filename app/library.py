@@ -13,10 +13,14 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models import ScenarioVersion
+from app.models.authoring import AuthoredScenario
+from app.models.authoring import Sharing
 from app.transactions import begin_write
 from scenarios.check import check_source
 from scenarios.diagnostics import ERROR
@@ -67,9 +71,32 @@ def sync_library(folder: str | Path | None = None) -> SyncReport:
 
 
 def latest_versions() -> list[ScenarioVersion]:
-    """The newest stored version of every scenario, by title: what a facilitator can start now."""
+    """The newest stored version of every built-in scenario, by title."""
     newest = (
-        select(func.max(ScenarioVersion.id).label("id")).group_by(ScenarioVersion.scenario_key).subquery()
+        select(func.max(ScenarioVersion.id).label("id"))
+        .where(ScenarioVersion.origin == "library")
+        .group_by(ScenarioVersion.scenario_key)
+        .subquery()
     )
     query = select(ScenarioVersion).join(newest, ScenarioVersion.id == newest.c.id)
     return sorted(db.session.scalars(query), key=lambda version: version.title.casefold())
+
+
+def published_versions(organisation_id: int) -> list[ScenarioVersion]:
+    """The published version of every authored scenario shared with this organisation or with all."""
+    query = (
+        select(ScenarioVersion)
+        .join(AuthoredScenario, ScenarioVersion.authored_scenario_id == AuthoredScenario.id)
+        .where(
+            ScenarioVersion.number == AuthoredScenario.published_number,
+            or_(AuthoredScenario.organisation_id == organisation_id, AuthoredScenario.sharing == Sharing.ALL),
+        )
+        .options(contains_eager(ScenarioVersion.authored_scenario))
+    )
+    return list(db.session.scalars(query))
+
+
+def library_versions(organisation_id: int) -> list[ScenarioVersion]:
+    """What a facilitator of this organisation can start now: built-in and published authored scenarios."""
+    versions = latest_versions() + published_versions(organisation_id)
+    return sorted(versions, key=lambda version: (version.title.casefold(), version.id))

@@ -45,7 +45,7 @@ from app.facilitate.forms import TimerForm
 from app.facilitate.forms import assignment_form
 from app.facilitate.forms import role_field_name
 from app.htmx import render
-from app.library import latest_versions
+from app.library import library_versions
 from app.models import Drill
 from app.models import DrillStatus
 from app.models import Role
@@ -102,22 +102,35 @@ def index() -> str:
 @bp.get("/library")
 @role_required(Role.FACILITATOR)
 def library() -> str:
-    """Show the scenarios a facilitator can start, newest version of each."""
-    return render_template("facilitate/library.html", versions=latest_versions())
+    """Show the scenarios a facilitator can start: the built-in ones and published authored ones."""
+    return render_template("facilitate/library.html", versions=library_versions(current_user.organisation_id))
 
 
 def _create_form(versions: list[ScenarioVersion]) -> CreateDrillForm:
     """The create form with the library's scenarios as choices."""
     form = CreateDrillForm()
-    form.scenario.choices = [SelectChoice(str(v.id), v.title) for v in versions]
+    form.scenario.choices = [SelectChoice(str(v.id), _library_label(v)) for v in versions]
     return form
+
+
+def _library_label(version: ScenarioVersion) -> str:
+    """A scenario's name in the create form; authored ones also say where they come from."""
+    authored = version.authored_scenario
+    if authored is None:
+        return version.title
+    return _(
+        "%(title)s (%(organisation)s, versjon %(number)d)",
+        title=version.title,
+        organisation=authored.organisation.name,
+        number=version.number,
+    )
 
 
 @bp.route("/drills/new", methods=["GET", "POST"])
 @role_required(Role.FACILITATOR)
 def create() -> Response | str | tuple[str, int]:
     """Create one drill, or one per team for a training day, on the chosen scenario."""
-    versions = latest_versions()
+    versions = library_versions(current_user.organisation_id)
     form = _create_form(versions)
     if request.method == "GET":
         form.scenario.data = request.args.get("scenario") or (

@@ -1,0 +1,120 @@
+"""Forms of the authoring workspace: creating, editing, versioning, reviewing and sharing scenarios."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from flask_wtf.file import FileRequired
+from wtforms import HiddenField
+from wtforms import IntegerField
+from wtforms import RadioField
+from wtforms import SelectChoice
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+
+from app.authoring.services import MAX_TEXT_CHARS
+from app.models.authoring import Sharing
+
+
+class TemplateForm(FlaskForm):
+    """Start from the starter scenario; nothing to fill in but the button."""
+
+
+class CopyForm(FlaskForm):
+    """Start from a copy of a library scenario or one of my own; the view fills in the choices."""
+
+    source = SelectField(
+        _l("Scenario å kopiere"), choices=[], validators=[InputRequired(_l("Velg et scenario."))]
+    )
+
+
+class ImportForm(FlaskForm):
+    """Upload a scenario written elsewhere as a Markdown file."""
+
+    file = FileField(_l("Scenariofil (.md)"), validators=[FileRequired(_l("Velg en fil å laste opp."))])
+
+
+class EditorForm(FlaskForm):
+    """The working copy, the revision it was loaded at, and an optional note for a saved version."""
+
+    text = TextAreaField(
+        _l("Scenarioteksten"),
+        validators=[Length(max=MAX_TEXT_CHARS, message=_l("Teksten er for lang."))],
+        render_kw={"spellcheck": "false", "autocapitalize": "off", "autocomplete": "off", "wrap": "off"},
+    )
+    revision = HiddenField(validators=[InputRequired()])
+    note = StringField(
+        _l("Hva er endret? (valgfritt)"),
+        validators=[Length(max=300, message=_l("Notatet kan ha høyst %(max)d tegn."))],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class PreviewForm(FlaskForm):
+    """The text to check and which role's view of which scene to show."""
+
+    text = TextAreaField(validators=[Length(max=MAX_TEXT_CHARS)])
+    role = SelectField(_l("Rolle"), choices=[], validate_choice=False)
+    scene = SelectField(_l("Scene"), choices=[], validate_choice=False)
+
+
+class SubmitForm(FlaskForm):
+    """Which saved version goes to review, and who reviews it."""
+
+    version = SelectField(_l("Versjon"), choices=[], coerce=int, validators=[InputRequired()])
+    reviewer = SelectField(
+        _l("Hvem skal vurdere den?"),
+        choices=[],
+        validators=[InputRequired(_l("Velg hvem som skal vurdere."))],
+    )
+
+
+class CommentForm(FlaskForm):
+    """A remark on one line (or on the whole version when the line is left empty)."""
+
+    line = IntegerField(
+        _l("Linje"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Linjenummeret må være 1 eller mer."))],
+        render_kw={"inputmode": "numeric", "min": 1},
+    )
+    body = TextAreaField(
+        _l("Kommentar"),
+        validators=[
+            InputRequired(_l("Skriv kommentaren.")),
+            Length(max=4000, message=_l("Kommentaren kan ha høyst %(max)d tegn.")),
+        ],
+        render_kw={"rows": 3},
+    )
+
+
+class DecisionForm(FlaskForm):
+    """Approve or send back, with an optional word to the author."""
+
+    body = TextAreaField(
+        _l("Melding til forfatteren (valgfritt)"),
+        validators=[Length(max=4000, message=_l("Meldingen kan ha høyst %(max)d tegn."))],
+        render_kw={"rows": 2},
+    )
+
+
+class SharingForm(FlaskForm):
+    """Whose library gets the published version."""
+
+    sharing = RadioField(
+        _l("Hvem skal finne scenariet i biblioteket?"),
+        choices=[
+            SelectChoice(Sharing.ORGANISATION.value, _l("Bare vår organisasjon")),
+            SelectChoice(Sharing.ALL.value, _l("Alle organisasjoner i Laget")),
+        ],
+        validators=[InputRequired(_l("Velg hvem som skal få scenariet."))],
+    )
+
+
+class RetireForm(FlaskForm):
+    """Take the scenario out of the library; a button and a CSRF token."""

@@ -1,0 +1,306 @@
+"""What authors and reviewers do to authored scenarios: create, save, version, review, publish, retire.
+
+Every change locks the scenario's row first (``lock_scenario``), so two tabs, or an author and a
+reviewer, never interleave. Services flush but never commit; the view commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.authoring import access
+from app.extensions import db
+from app.models import Role
+from app.models import ScenarioVersion
+from app.models import User
+from app.models import utcnow
+from app.models.authoring import AuthoredScenario
+from app.models.authoring import AuthoringState
+from app.models.authoring import ReviewComment
+from app.models.authoring import Sharing
+from app.transactions import begin_write
+from scenarios.check import check_source
+from scenarios.parse import MAX_BYTES
+
+STARTER = Path(__file__).with_name("starter.md")
+# An upload beyond this is refused before it is read as text; the scenario format's own limit.
+MAX_UPLOAD_BYTES = MAX_BYTES
+MAX_TEXT_CHARS = MAX_BYTES
+UNTITLED = "Scenario uten tittel"
+
+
+class AuthoringError(Exception):
+    """A request the scenario's state does not allow; ``reason`` names why, for the message."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class StaleRevision(AuthoringError):
+    """The text was saved from an older revision than the one stored: another tab got there first."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__("stale")
+        self.current = current
+
+
+def starter_text() -> str:
+    """The short, valid starter scenario a new author begins from."""
+    return STARTER.read_text(encoding="utf-8")
+
+
+def decode_upload(data: bytes) -> str:
+    """Read an uploaded scenario file as UTF-8 text.
+
+    :raise AuthoringError: "too_large" or "encoding".
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise AuthoringError("too_large")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise AuthoringError("encoding") from error
+    if "\x00" in text:
+        raise AuthoringError("encoding")
+    return text.replace("\r\n", "\n")
+
+
+def title_of(text: str) -> str:
+    """The title the scenario's front matter gives, or a placeholder while it has none."""
+    scenario = check_source(text).scenario
+    title = scenario.meta.title.strip() if scenario is not None else ""
+    return (title or UNTITLED)[:200]
+
+
+def lock_scenario(scenario: AuthoredScenario) -> AuthoredScenario:
+    """Start a write transaction and lock the scenario's row, returning it freshly read under the lock."""
+    scenario_id = scenario.id
+    begin_write()
+    query = (
+        select(AuthoredScenario)
+        .where(AuthoredScenario.id == scenario_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(query).one()
+
+
+def create_scenario(owner: User, text: str) -> AuthoredScenario:
+    """Start a new draft owned by ``owner`` with ``text`` as its working copy, errors and all."""
+    begin_write()
+    scenario = AuthoredScenario(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        title=title_of(text),
+        working_text=text[:MAX_TEXT_CHARS],
+        revision=1,
+        state=AuthoringState.DRAFT,
+        sharing=Sharing.ORGANISATION,
+    )
+    db.session.add(scenario)
+    db.session.flush()
+    return scenario
+
+
+def save_working_copy(scenario: AuthoredScenario, text: str, revision: int) -> AuthoredScenario:
+    """Store the editor's text if it was based on the current revision, and bump the revision.
+
+    :raise StaleRevision: when another tab saved after this one loaded the text.
+    """
+    scenario = lock_scenario(scenario)
+    if revision != scenario.revision:
+        raise StaleRevision(scenario.revision)
+    text = text.replace("\r\n", "\n")[:MAX_TEXT_CHARS]
+    if text != scenario.working_text:
+        scenario.working_text = text
+        scenario.title = title_of(text)
+        scenario.revision += 1
+        scenario.updated_at = utcnow()
+    db.session.flush()
+    return scenario
+
+
+def _version_key(scenario: AuthoredScenario, number: int, text: str) -> str:
+    """The stored version's unique hash: of its text, but also of where it belongs.
+
+    ``sha256`` is unique across all versions, and two authors may well save the same text (a copy of a
+    library scenario, say), so an authored version's hash names the scenario and number too.
+    """
+    return hashlib.sha256(f"authored/{scenario.public_id}/{number}\n{text}".encode()).hexdigest()
+
+
+def save_version(scenario: AuthoredScenario, author: User, note: str = "") -> ScenarioVersion:
+    """Store the working copy as the next numbered version, which never changes afterwards.
+
+    :raise AuthoringError: "unchanged" when the text is the same as the newest version's.
+    """
+    scenario = lock_scenario(scenario)
+    latest = scenario.version(scenario.latest_number)
+    if latest is not None and latest.source == scenario.working_text:
+        raise AuthoringError("unchanged")
+    number = scenario.latest_number + 1
+    text = scenario.working_text
+    meta = check_source(text).scenario
+    version = ScenarioVersion(
+        scenario_key=scenario.scenario_key,
+        version=(meta.meta.version if meta else "")[:50] or str(number),
+        title=scenario.title,
+        source=text,
+        sha256=_version_key(scenario, number, text),
+        origin="authored",
+        authored_scenario_id=scenario.id,
+        number=number,
+        created_by_id=author.id,
+        note=note.strip()[:300] or None,
+    )
+    db.session.add(version)
+    # Editing a published or retired scenario starts a new draft; the published version stays in the library.
+    if scenario.state in (AuthoringState.PUBLISHED, AuthoringState.RETIRED):
+        scenario.state = AuthoringState.DRAFT
+    scenario.updated_at = utcnow()
+    db.session.flush()
+    return version
+
+
+def reviewers_for(scenario: AuthoredScenario) -> list[User]:
+    """The people the owner may ask to review: other active authors and admins of the organisation."""
+    query = (
+        select(User)
+        .where(
+            User.organisation_id == scenario.organisation_id,
+            User.id != scenario.owner_id,
+            User.active.is_(True),
+            User.role.in_([Role.AUTHOR, Role.ADMIN]),
+        )
+        .order_by(User.display_name, User.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def submit_for_review(scenario: AuthoredScenario, number: int, reviewer: User) -> AuthoredScenario:
+    """Send a saved, error-free version to another author or an admin for review.
+
+    :raise AuthoringError: "state", "no_version", "errors" or "reviewer".
+    """
+    scenario = lock_scenario(scenario)
+    if scenario.state == AuthoringState.REVIEW:
+        raise AuthoringError("state")
+    version = scenario.version(number)
+    if version is None:
+        raise AuthoringError("no_version")
+    if not check_source(version.source).ok:
+        raise AuthoringError("errors")
+    if reviewer.id not in {user.id for user in reviewers_for(scenario)}:
+        raise AuthoringError("reviewer")
+    scenario.state = AuthoringState.REVIEW
+    scenario.review_number = number
+    scenario.reviewer_id = reviewer.id
+    scenario.updated_at = utcnow()
+    db.session.flush()
+    return scenario
+
+
+def add_comment(scenario: AuthoredScenario, user: User, line: int | None, body: str) -> ReviewComment:
+    """Note a remark on a line of the version under review (or last reviewed).
+
+    :raise AuthoringError: "forbidden" or "no_version".
+    """
+    scenario = lock_scenario(scenario)
+    if not access.may_comment(user, scenario):
+        raise AuthoringError("forbidden")
+    version = scenario.version(scenario.review_number)
+    if version is None:
+        raise AuthoringError("no_version")
+    lines = version.source.count("\n") + 1
+    comment = ReviewComment(
+        authored_scenario_id=scenario.id,
+        version_id=version.id,
+        author_id=user.id,
+        line=line if line is not None and 1 <= line <= lines else None,
+        body=body.strip()[:4000],
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def _decide(scenario: AuthoredScenario, reviewer: User, decision: str, body: str) -> AuthoredScenario:
+    """Record a reviewer's decision as a comment on the reviewed version."""
+    if not access.may_review(reviewer, scenario):
+        raise AuthoringError("forbidden")
+    version = scenario.version(scenario.review_number)
+    db.session.add(
+        ReviewComment(
+            authored_scenario_id=scenario.id,
+            version_id=version.id,
+            author_id=reviewer.id,
+            line=None,
+            body=body.strip()[:4000],
+            decision=decision,
+        )
+    )
+    return scenario
+
+
+def approve(scenario: AuthoredScenario, reviewer: User, body: str = "") -> AuthoredScenario:
+    """Publish the reviewed version: it replaces any earlier published one in the library.
+
+    :raise AuthoringError: "forbidden" when the user may not review it (the owner never may).
+    """
+    scenario = lock_scenario(scenario)
+    _decide(scenario, reviewer, "approved", body)
+    scenario.published_number = scenario.review_number
+    scenario.state = AuthoringState.PUBLISHED
+    scenario.updated_at = utcnow()
+    db.session.flush()
+    return scenario
+
+
+def send_back(scenario: AuthoredScenario, reviewer: User, body: str = "") -> AuthoredScenario:
+    """Return the scenario to its owner as a draft; the comments stay with the reviewed version.
+
+    :raise AuthoringError: "forbidden" when the user may not review it.
+    """
+    scenario = lock_scenario(scenario)
+    _decide(scenario, reviewer, "sent_back", body)
+    scenario.state = AuthoringState.DRAFT
+    scenario.updated_at = utcnow()
+    db.session.flush()
+    return scenario
+
+
+def set_sharing(scenario: AuthoredScenario, sharing: Sharing) -> AuthoredScenario:
+    """Choose whose library gets the published version: the owner's organisation, or all."""
+    scenario = lock_scenario(scenario)
+    scenario.sharing = sharing
+    scenario.updated_at = utcnow()
+    db.session.flush()
+    return scenario
+
+
+def retire(scenario: AuthoredScenario) -> AuthoredScenario:
+    """Take the scenario out of the library for new drills; drills already made keep their version.
+
+    :raise AuthoringError: "state" when nothing of it is published.
+    """
+    scenario = lock_scenario(scenario)
+    if scenario.published_number is None:
+        raise AuthoringError("state")
+    scenario.published_number = None
+    scenario.review_number = None if scenario.state == AuthoringState.REVIEW else scenario.review_number
+    scenario.state = AuthoringState.RETIRED
+    scenario.updated_at = utcnow()
+    db.session.flush()
+    return scenario
+
+
+def comments_for(scenario: AuthoredScenario, version: ScenarioVersion | None = None) -> list[ReviewComment]:
+    """The comments on the scenario (on one version, if given), oldest first."""
+    query = select(ReviewComment).where(ReviewComment.authored_scenario_id == scenario.id)
+    if version is not None:
+        query = query.where(ReviewComment.version_id == version.id)
+    return list(db.session.scalars(query.order_by(ReviewComment.created_at, ReviewComment.id)))
