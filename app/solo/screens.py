@@ -107,7 +107,6 @@ class Debrief:
     made: list[debrief_screens.Made]
     findings: list[Finding]
     bars: list[debrief_screens.Bar]
-    chart_height: int
 
 
 def personal_debrief(run: SoloRun) -> Debrief:
@@ -115,7 +114,7 @@ def personal_debrief(run: SoloRun) -> Debrief:
     scenario: Scenario = run.scenario
     report = services.run_report(run)
     timeline = build_timeline(scenario, services.run_log(run))
-    bars, height = debrief_screens.chart(report)
+    bars, _height = debrief_screens.chart(report)
     mine = _for_role(run.role_id)
     findings = (
         [f for f in report.debrief.findings if mine(f) and f.kind != "critical"] if report.debrief else []
@@ -130,7 +129,6 @@ def personal_debrief(run: SoloRun) -> Debrief:
         made=debrief_screens.choices_made(scenario, timeline, [run.role_id]),
         findings=findings,
         bars=bars,
-        chart_height=height,
     )
 
 

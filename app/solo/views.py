@@ -23,7 +23,6 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.authoring.access import may_read_version
-from app.debrief import screens as debrief_screens
 from app.drills.wording import refusal_text
 from app.extensions import db
 from app.htmx import is_htmx
@@ -215,7 +214,4 @@ def debrief(public_id: str) -> Response | str:
         profile_label=screens.profile_label,
         rating_words=RATING_LABELS,
         dimension_labels=DIMENSION_LABELS,
-        chart_width=debrief_screens.CHART_WIDTH,
-        label_width=debrief_screens.LABEL_WIDTH,
-        bar_height=debrief_screens.BAR_HEIGHT,
     )
