@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,10 +11,12 @@ from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from app.learning import services
 from app.learning.services import CourseStatus
+from app.markdown import render_markdown
 from courses.model import Practice
 from courses.model import Question
 from courses.model import Reflection
@@ -64,6 +67,19 @@ def cell_text(state: str, valid_until: date | None) -> str:
     if state == services.EXPIRED:
         return _("Utløpt %(date)s", date=format_date(valid_until, "medium"))
     return _("%(state)s til %(date)s", state=STATE_WORDS[state], date=format_date(valid_until, "medium"))
+
+
+# `![alt](bilder/x.svg)` in a lesson: the course's own images, relative to its folder.
+_IMAGE_SOURCE = re.compile(r"(!\[[^\]]*\]\(\s*<?)bilder/([A-Za-z0-9._-]+)")
+
+
+def lesson_markdown(text: str, course_id: str) -> Markup:
+    """Render lesson Markdown, pointing the course's own images at the route that serves them.
+
+    The shared renderer accepts only absolute http(s) links, so the images get absolute addresses.
+    """
+    base = url_for("learning.image", course_id=course_id, name="", _external=True)
+    return render_markdown(_IMAGE_SOURCE.sub(lambda m: m.group(1) + base + m.group(2), text or ""))
 
 
 def block_kind(block: Any) -> str:

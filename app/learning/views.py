@@ -33,6 +33,7 @@ from app.learning.forms import CsrfForm
 from app.learning.forms import QuizForm
 from app.learning.forms import ReflectionForm
 from app.learning.library import LoadedCourse
+from app.learning.library import image_path
 from app.learning.library import load_courses
 from app.models import Role
 from app.models import User
@@ -44,6 +45,8 @@ from courses.model import Reflection
 
 bp = Blueprint("learning", __name__, url_prefix="/courses")
 
+IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
 
 @bp.context_processor
 def _helpers() -> dict:
@@ -53,6 +56,7 @@ def _helpers() -> dict:
         "cell_text": screens.cell_text,
         "long_date": screens.long_date,
         "block_kind": screens.block_kind,
+        "lesson_markdown": screens.lesson_markdown,
     }
 
 
@@ -197,6 +201,19 @@ def _lesson_page(
         solo_url=screens.solo_start_url(),
         form=CsrfForm(),
     )
+
+
+@bp.get("/<course_id>/bilder/<name>")
+@role_required(Role.PARTICIPANT)
+def image(course_id: str, name: str) -> Response:
+    """Serve an image from a course's `bilder` folder, with a policy that keeps scripts in SVG files inert."""
+    path = image_path(course_id, name)
+    if path is None or path.suffix.lower() not in IMAGE_TYPES:
+        abort(404)
+    response = Response(path.read_bytes(), mimetype=IMAGE_TYPES[path.suffix.lower()])
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @bp.get("/<course_id>/<lesson_id>")

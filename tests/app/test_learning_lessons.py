@@ -12,6 +12,7 @@ from tests.conftest import csrf_token
 
 MINI = Path(__file__).resolve().parents[1] / "courses" / "fixtures" / "mini-kurs"
 COURSE = "/courses/mini-kurs"
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
 
 
 @pytest.fixture
@@ -20,6 +21,9 @@ def app_config(tmp_path: Path) -> dict:
     library = tmp_path / "courses"
     library.mkdir()
     shutil.copytree(MINI, library / "mini-kurs")
+    (library / "mini-kurs" / "bilder").mkdir()
+    (library / "mini-kurs" / "bilder" / "diagram.svg").write_text(SVG, encoding="utf-8")
+    (library / "mini-kurs" / "bilder" / "notater.md").write_text("hemmelig", encoding="utf-8")
     return {"COURSE_LIBRARY": str(library)}
 
 
@@ -226,3 +230,36 @@ def test_practice_block_posts_to_solo_with_the_origin(client, auth):
     assert 'name="profile" value="expert"' in html
     assert 'name="origin" value="course:mini-kurs:ov-helse"' in html
     assert f'name="next" value="{COURSE}/ov"' in html
+
+
+def test_lesson_images_come_from_the_course_folder(client, auth):
+    auth.login()
+    html = client.get(f"{COURSE}/start").get_data(as_text=True)
+    assert f'<img src="http://localhost{COURSE}/bilder/diagram.svg" alt="Et enkelt diagram">' in html
+    response = client.get(f"{COURSE}/bilder/diagram.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert response.data.decode() == SVG
+    for path in ("bilder/notater.md", "bilder/finnes-ikke.svg", "bilder/..%2Fcourse.md", "bilder/%2E%2E"):
+        assert client.get(f"{COURSE}/{path}").status_code == 404, path
+
+
+def test_a_finished_solo_run_marks_the_practice_block_done(client, auth, monkeypatch):
+    from types import SimpleNamespace
+
+    from app.solo import services as solo_services
+
+    asked = []
+
+    def latest_finished_run(user, origin):
+        asked.append((user.id, origin))
+        return SimpleNamespace(total=72.5) if origin == "course:mini-kurs:ov-helse" else None
+
+    monkeypatch.setattr(solo_services, "latest_finished_run", latest_finished_run)
+    learner = auth.login()
+    html = client.get(f"{COURSE}/ov").get_data(as_text=True)
+    assert asked == [(learner.id, "course:mini-kurs:ov-helse")]
+    assert "Gjennomført" in html
+    assert "poengsum 72,5" in html
+    assert "Øv igjen" in html
