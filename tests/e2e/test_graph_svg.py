@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from scenarios.check import check_file
 from scenarios.check import check_source
@@ -52,7 +54,7 @@ def test_marked_graph_is_accessible_and_its_links_are_named(browser) -> None:
         first
     )
     page.keyboard.press("Enter")
-    assert page.url.endswith(f"#L{first.line}")
+    expect(page).to_have_url(re.compile(f"#L{first.line}$"))
 
 
 def test_picture_without_links_is_an_image_named_by_its_title(browser) -> None:
