@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import asdict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -119,13 +120,9 @@ class Graph:
         return {
             "title": self.title,
             "start": self.start,
-            "nodes": [_fields(n) for n in self.nodes],
-            "edges": [_fields(e) for e in self.edges],
+            "nodes": [asdict(n) for n in self.nodes],
+            "edges": [asdict(e) for e in self.edges],
         }
-
-
-def _fields(item: Node | Edge) -> dict[str, object]:
-    return {name: getattr(item, name) for name in item.__dataclass_fields__}
 
 
 def scenario_graph(scenario: Scenario) -> Graph:
@@ -514,8 +511,9 @@ def _routes(
                 points.append((centre[vertex], top + NODE_HEIGHT))
             elif position == len(chain) - 1:
                 points.append((centre[vertex], top))
-            else:
-                points.append((centre[vertex], top + NODE_HEIGHT / 2))
+            else:  # straight down (or up) beside the nodes of the layer, so curves stay in the gaps
+                ends = [(centre[vertex], top), (centre[vertex], top + NODE_HEIGHT)]
+                points.extend(ends[::-1] if is_back else ends)
         if twin:  # a second transition between the same scenes is drawn beside the first
             offset = 10.0 * twin
             points = [(px + offset, py) for px, py in points]
