@@ -42,10 +42,11 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "rating.mixed": ("middels", "mixed"),
     "rating.poor": ("svak", "poor"),
     "graph_title": ("Scenegraf: {title}", "Scene graph: {title}"),
-    "summary": (
-        "{scenes} scener og {endings} slutter. Start: {start}.",
-        "{scenes} scenes and {endings} endings. Start: {start}.",
-    ),
+    "summary": ("{scenes} og {endings}. Start: {start}.", "{scenes} and {endings}. Start: {start}."),
+    "scenes": ("{n} scener", "{n} scenes"),
+    "scenes.1": ("1 scene", "1 scene"),
+    "endings": ("{n} slutter", "{n} endings"),
+    "endings.1": ("1 slutt", "1 ending"),
     "summary_unreachable": ("Kan ikke nås: {ids}.", "Unreachable: {ids}."),
     "summary_dead_end": ("Blindveier: {ids}.", "Dead ends: {ids}."),
     "summary_missing": ("Mål som ikke finnes: {ids}.", "Targets that do not exist: {ids}."),
@@ -657,7 +658,15 @@ def describe(graph: Graph, lang: str = "nb") -> str:
     start = first.title if first else message("none", lang)
     scenes = sum(1 for n in graph.nodes if n.kind == SCENE)
     endings = sum(1 for n in graph.nodes if n.kind == ENDING)
-    parts = [message("summary", lang, scenes=scenes, endings=endings, start=start)]
+    parts = [
+        message(
+            "summary",
+            lang,
+            scenes=_count("scenes", scenes, lang),
+            endings=_count("endings", endings, lang),
+            start=start,
+        )
+    ]
     unreachable = [n.id for n in graph.nodes if n.unreachable]
     dead = [n.id for n in graph.nodes if n.dead_end]
     missing = [n.id for n in graph.nodes if n.kind == MISSING]
@@ -667,9 +676,13 @@ def describe(graph: Graph, lang: str = "nb") -> str:
         parts.append(message("summary_dead_end", lang, ids=", ".join(dead)))
     if missing:
         parts.append(message("summary_missing", lang, ids=", ".join(missing)))
-    if not (unreachable or dead or missing):
+    if scenes and not (unreachable or dead or missing):
         parts.append(message("summary_ok", lang))
     return " ".join(parts)
+
+
+def _count(key: str, n: int, lang: str) -> str:
+    return message(f"{key}.1", lang) if n == 1 else message(key, lang, n=n)
 
 
 def render_svg(

@@ -21,6 +21,7 @@ from scenarios.graph import NEXT
 from scenarios.graph import SCENE
 from scenarios.graph import Graph
 from scenarios.graph import Node
+from scenarios.graph import describe
 from scenarios.graph import layout
 from scenarios.graph import render_svg
 from scenarios.graph import scenario_graph
@@ -453,3 +454,17 @@ def test_labels_of_one_scene_stand_on_separate_lines(path: Path) -> None:
     assert branching
     for ys in branching:
         assert all(b - a >= 12 for a, b in zip(ys, ys[1:], strict=False)), ys
+
+
+def test_summary_counts_in_words(base: str, broken: Graph) -> None:
+    assert describe(graph_of(base)) == (
+        "2 scener og 2 slutter. Start: Første. "
+        "Alle scener kan nås, og fra alle scener finnes en vei til en slutt."
+    )
+    one = Graph("En", "a", (Node("a", "A", SCENE, 1, day=0, start=True), Node("z", "Z", ENDING, 9)), ())
+    assert describe(one, lang="en").startswith("1 scene and 1 ending. Start: A.")
+    assert describe(broken, lang="en") == (
+        "4 scenes and 2 endings. Start: Første. Unreachable: glemt, svak. "
+        "Dead ends: s3, glemt. Targets that do not exist: gdo."
+    )
+    assert describe(Graph("Tom", None, (), ())) == "0 scener og 0 slutter. Start: ingen."
