@@ -468,3 +468,31 @@ def test_summary_counts_in_words(base: str, broken: Graph) -> None:
         "Dead ends: s3, glemt. Targets that do not exist: gdo."
     )
     assert describe(Graph("Tom", None, (), ())) == "0 scener og 0 slutter. Start: ingen."
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_text_has_enough_contrast_on_every_kind_of_node(broken: Graph) -> None:
+    root = parse_svg(render_svg(broken, layout(broken)))
+    checked = 0
+    for group in node_groups(root).values():
+        shapes = [r for r in group.iter(f"{SVG}rect") if r.get("class", "").startswith("graph-shape")]
+        background = [r.get("fill") for r in shapes if r.get("fill", "").startswith("#")][-1]
+        for text in group.iter(f"{SVG}text"):
+            assert contrast(text.get("fill"), background) >= 4.5, (group.get("data-node"), text.text)
+            checked += 1
+    for label in root.iter(f"{SVG}text"):
+        if label.get("class") == "graph-edge-label":
+            assert label.get("stroke") == "#ffffff" and contrast(label.get("fill"), "#ffffff") >= 4.5
+            checked += 1
+    assert checked > 20
