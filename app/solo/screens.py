@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.debrief import screens as debrief_screens
@@ -64,8 +65,15 @@ class SoloScreen:
 
     @property
     def announcement(self) -> str:
-        """One calm sentence for the live region, from the drills' wording."""
-        return self.screen.announcement
+        """One calm sentence for the live region; the team always waits for the person, so say what to do."""
+        scene = self.screen.scene
+        if self.run.is_ended or scene is None:
+            return _("Øvingen er slutt.")
+        if self.pending_checkpoints:
+            return _("%(scene)s: Svar på sjekkpunktet.", scene=scene.title)
+        if self.screen.choices:
+            return _("%(scene)s: Teamet venter på valget ditt.", scene=scene.title)
+        return _("%(scene)s pågår.", scene=scene.title)
 
 
 def solo_screen(run: SoloRun) -> SoloScreen:

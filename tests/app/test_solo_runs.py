@@ -473,3 +473,16 @@ def test_the_solo_tables_match_their_migration(app):
         assert [d for d in compare_metadata(context, db.metadata) if about_solo(d)] == []
         tables = set(db.inspect(connection).get_table_names())
     assert {"solo_run", "solo_event"} <= tables
+
+
+def test_the_status_line_says_what_the_person_should_do(client, auth, app, library):
+    auth.login()
+    url = started(client, scenario="minimal", role="kontaktlaerer")
+    status = re.compile(r'<p id="solo-status"[^>]*>([^<]*)</p>')
+    assert status.search(client.get(url).get_data(as_text=True)).group(1) == "Uke 1: Svar på sjekkpunktet."
+    assert step(client, url).status_code == 303
+    html = client.get(url).get_data(as_text=True)
+    assert status.search(html).group(1) == "Uke 1: Teamet venter på valget ditt."
+    assert step(client, url, choice="del").status_code == 303
+    assert step(client, url, choice="meld").status_code == 303
+    assert status.search(client.get(url).get_data(as_text=True)).group(1) == "Øvingen er slutt."
