@@ -19,7 +19,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.authoring.access import may_read_version
 from app.extensions import db
-from app.library import latest_versions
 from app.models import ScenarioVersion
 from app.models import User
 from app.models import utcnow
@@ -69,8 +68,17 @@ class Turn:
 
 
 def readable_versions(user: User) -> list[ScenarioVersion]:
-    """The newest version of every scenario that ``user`` may play, by title."""
-    return [version for version in latest_versions() if may_read_version(user, version)]
+    """The newest version of every scenario that ``user`` may play, by title.
+
+    Unlike ``latest_versions``, a scenario whose newest version the user may not read (an authored
+    draft of a library scenario, say) is still offered in its newest readable version.
+    """
+    query = select(ScenarioVersion).order_by(ScenarioVersion.id.desc())
+    newest: dict[str, ScenarioVersion] = {}
+    for version in db.session.scalars(query):
+        if version.scenario_key not in newest and may_read_version(user, version):
+            newest[version.scenario_key] = version
+    return sorted(newest.values(), key=lambda version: version.title.casefold())
 
 
 def newest_readable_version(user: User, scenario_key: str) -> ScenarioVersion | None:

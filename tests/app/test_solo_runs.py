@@ -179,7 +179,24 @@ def test_a_version_the_user_may_not_read_is_not_found(client, auth, app, library
         db.session.add(draft)
         db.session.commit()
         draft_id = draft.id
+        # A draft of a library scenario must not hide the library version from the catalogue.
+        shadow = ScenarioVersion(
+            scenario_key="minimal",
+            version="2.0-utkast",
+            title="Et lite scenario (utkast)",
+            source=MINIMAL.read_text(),
+            sha256="1" * 64,
+            origin="authoring",
+        )
+        db.session.add(shadow)
+        db.session.commit()
+        shadow_id = shadow.id
     auth.login()
+    catalogue = client.get("/solo/").get_data(as_text=True)
+    assert "Et lite scenario</h3>" in catalogue and "(utkast)" not in catalogue
+    url = started(client, scenario="minimal", role="kontaktlaerer")
+    assert run_row(app, url).scenario_version_id == library["minimal"] != shadow_id
+    assert start(client, version=str(shadow_id), role="kontaktlaerer").status_code == 404
     assert start(client, version=str(draft_id), role="kontaktlaerer").status_code == 404
     assert start(client, version="999999", role="kontaktlaerer").status_code == 404
     # By key, the draft is not a version the user may read either.
