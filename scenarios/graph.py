@@ -700,7 +700,8 @@ def render_svg(
     """
     p = _escape(id_prefix)
     legend, legend_height = _legend(graph, layout, lang, p)
-    width = max(layout.width, 2 * LEGEND_COLUMN + 2 * MARGIN)
+    width = max(layout.width, 2 * LEGEND_COLUMN + 2 * MARGIN if legend else 0.0)
+    offset = (width - layout.width) / 2  # a narrow graph stands in the middle, under the legend
     height = layout.height + legend_height
     role = "group" if href else "img"
     out = [
@@ -712,11 +713,11 @@ def render_svg(
         f'<desc id="{p}-desc">{_escape(describe(graph, lang))}</desc>',
         _defs(p),
         legend,
-        f'<g transform="translate(0 {legend_height:.0f})">',
+        f'<g transform="translate({offset:.0f} {legend_height:.0f})">',
         '<g class="graph-edges">',
     ]
     for route in layout.routes:
-        out.append(_edge_svg(graph, graph.edges[route.edge], route, lang, p, width))
+        out.append(_edge_svg(graph, graph.edges[route.edge], route, lang, p, (-offset, width - offset)))
     out.append("</g>")
     out.append('<g class="graph-nodes">')
     for node in graph.nodes:
@@ -805,7 +806,7 @@ def _path(points: tuple[tuple[float, float], ...], loop: bool) -> str:
     return " ".join(parts)
 
 
-def _edge_svg(graph: Graph, edge: Edge, route: Route, lang: str, p: str, width: float) -> str:
+def _edge_svg(graph: Graph, edge: Edge, route: Route, lang: str, p: str, bounds: tuple[float, float]) -> str:
     loop = edge.source == edge.target
     classes = ["graph-edge", f"graph-edge--{edge.kind}"]
     stroke, marker, dash = _STROKE, f"{p}-arrow", ""
@@ -829,7 +830,7 @@ def _edge_svg(graph: Graph, edge: Edge, route: Route, lang: str, p: str, width: 
         anchor = "start" if loop else "middle"
         if not loop:  # keep the whole label inside the picture
             half = len(short) * 3.3 + 2
-            lx = min(max(lx, half), width - half)
+            lx = min(max(lx, bounds[0] + half), bounds[1] - half)
         text = (
             f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="11" fill="{_INK}" stroke="#ffffff" '
             f'stroke-width="4" paint-order="stroke" stroke-linejoin="round" text-anchor="{anchor}" '
