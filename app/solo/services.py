@@ -76,9 +76,17 @@ def readable_versions(user: User) -> list[ScenarioVersion]:
     query = select(ScenarioVersion).order_by(ScenarioVersion.id.desc())
     newest: dict[str, ScenarioVersion] = {}
     for version in db.session.scalars(query):
-        if version.scenario_key not in newest and may_read_version(user, version):
+        if version.scenario_key not in newest and may_read_version(user, version) and playable(version):
             newest[version.scenario_key] = version
     return sorted(newest.values(), key=lambda version: version.title.casefold())
+
+
+def playable(version: ScenarioVersion) -> bool:
+    """Whether the version's text parses into a scenario with a scene to start in."""
+    try:
+        return version.scenario.start is not None
+    except (ValueError, LookupError):
+        return False
 
 
 def newest_readable_version(user: User, scenario_key: str) -> ScenarioVersion | None:
@@ -265,9 +273,10 @@ def run_events(run: SoloRun) -> list[dict[str, Any]]:
 
 def player_events(run: SoloRun) -> list[tuple[int, dict[str, Any]]]:
     """The positions and payloads of the events the person made, in order."""
-    query = select(SoloEvent.seq, SoloEvent.payload, SoloEvent.role).where(SoloEvent.run_id == run.id)
-    rows = db.session.execute(query.order_by(SoloEvent.seq))
-    return [(seq, payload) for seq, payload, role in rows if role is not None]
+    query = select(SoloEvent.seq, SoloEvent.payload).where(
+        SoloEvent.run_id == run.id, SoloEvent.role.is_not(None)
+    )
+    return [(seq, payload) for seq, payload in db.session.execute(query.order_by(SoloEvent.seq))]
 
 
 def run_log(run: SoloRun) -> DrillLog:

@@ -105,6 +105,11 @@ def start() -> Response | tuple[str, int]:
     if version is None:
         form.scenario.errors = [_("Fant ikke scenariet. Velg et av scenariene i listen.")]
         return _catalogue(form, 404)
+    if not services.playable(version):
+        form.scenario.errors = [
+            _("Denne versjonen av scenariet kan ikke spilles før feilene i den er rettet.")
+        ]
+        return _catalogue(form, 422)
     try:
         run = services.start_run(
             _user(),
@@ -114,7 +119,7 @@ def start() -> Response | tuple[str, int]:
             form.origin.data,
             form.next.data,
         )
-    except (ValueError, LookupError):
+    except ValueError:
         db.session.rollback()
         form.role.errors = [_("Velg en av rollene i scenariet.")]
         return _catalogue(form, 400)

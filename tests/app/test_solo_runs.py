@@ -503,3 +503,33 @@ def test_the_status_line_says_what_the_person_should_do(client, auth, app, libra
     assert step(client, url, choice="del").status_code == 303
     assert step(client, url, choice="meld").status_code == 303
     assert status.search(client.get(url).get_data(as_text=True)).group(1) == "Øvingen er slutt."
+
+
+def test_a_readable_version_that_does_not_parse_is_refused_in_words(client, auth, app, library, monkeypatch):
+    from app.extensions import db
+    from app.models import ScenarioVersion
+    from app.solo import services
+    from app.solo import views
+
+    with app.app_context():
+        broken = ScenarioVersion(
+            scenario_key="halvferdig",
+            version="0.1",
+            title="Halvferdig utkast",
+            source="# Bare en overskrift\n",
+            sha256="2" * 64,
+            origin="authoring",
+        )
+        db.session.add(broken)
+        db.session.commit()
+        broken_id = broken.id
+    # As if authoring let this user test-play their own draft.
+    monkeypatch.setattr(services, "may_read_version", lambda user, version: True)
+    monkeypatch.setattr(views, "may_read_version", lambda user, version: True)
+    auth.login()
+    catalogue = client.get("/solo/")
+    assert catalogue.status_code == 200
+    assert "Halvferdig utkast" not in catalogue.get_data(as_text=True)
+    response = start(client, version=str(broken_id), role="kontaktlaerer")
+    assert response.status_code == 422
+    assert "kan ikke spilles før feilene i den er rettet" in response.get_data(as_text=True)
