@@ -533,3 +533,13 @@ def test_a_readable_version_that_does_not_parse_is_refused_in_words(client, auth
     response = start(client, version=str(broken_id), role="kontaktlaerer")
     assert response.status_code == 422
     assert "kan ikke spilles før feilene i den er rettet" in response.get_data(as_text=True)
+
+
+def test_restart_needs_a_version_the_user_may_still_read(client, auth, app, library, monkeypatch):
+    from app.solo import views
+
+    auth.login()
+    url = started(client, scenario="minimal", role="kontaktlaerer")
+    monkeypatch.setattr(views, "may_read_version", lambda user, version: False)
+    assert client.post(f"{url}/restart", data={"csrf_token": csrf_token(client, url)}).status_code == 404
+    assert client.post(f"{url}/restart", data={}).status_code == 400
