@@ -20,6 +20,8 @@ from tests.app.test_authoring_editor import MINIMAL
 from tests.app.test_authoring_editor import autosave
 from tests.app.test_authoring_editor import new_draft
 from tests.app.test_authoring_editor import stored
+from tests.conftest import assign
+from tests.conftest import control
 from tests.conftest import csrf_token
 
 V2 = MINIMAL.replace("title: Et lite scenario", "title: Et lite scenario, utgave 2").replace(
@@ -374,13 +376,27 @@ def test_authored_text_is_sanitised_in_the_library_and_the_drill(
         drill = create_drills(db.session.get(User, facilitator_user.id), version, "Lag Nord")[0]
         db.session.commit()
         public_drill = drill.public_id
-    from tests.conftest import control
-
     console = facilitator.get(f"/facilitate/drills/{public_drill}").get_data(as_text=True)
     assert_harmless(console)
     with app.app_context():
         drill = db.session.scalar(select(Drill).where(Drill.public_id == public_drill))
-    assert control(facilitator, drill, "start").status_code in (302, 303)
+        db.session.expunge(drill)
+    assign(app, facilitator, drill, {"kontaktlaerer": "self", "helsesykepleier": "self"})
+    control(facilitator, drill, "start")
+    play = facilitator.get(f"/drills/{public_drill}/play?role=kontaktlaerer").get_data(as_text=True)
+    assert "Det er mandag. &lt;script&gt;alert(" in play  # the hostile scene, shown as text
+    assert_harmless(play)
+
+
+def test_the_personal_data_warning_comes_again_on_submit(writer, reviewer):
+    public_id = new_draft(writer)
+    save_version(writer, public_id, MINIMAL.replace("Det er mandag.", "Ring mor på 91 23 45 67."))
+    overview = writer.get(f"/authoring/{public_id}").get_data(as_text=True)
+    assert "ser ut til å inneholde ekte personopplysninger" in overview
+    response = submit(writer, public_id, 1, reviewer)
+    flashes = writer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "er sendt til Rita Vurderer" in flashes
+    assert "Advarsel: teksten ser ut til å inneholde ekte personopplysninger." in flashes
 
 
 # --- Access control ----------------------------------------------------------------------------

@@ -198,3 +198,32 @@ def test_author_to_reviewer_to_facilitator(live_server, browser, people) -> None
         assert drill.scenario.intro.strip() == "Mia (12) har vært mye borte."
 
     assert {page: found for page, found in problems.items() if found} == {}
+
+
+def test_a_stale_tab_is_told_its_text_was_not_saved(live_server, browser, people) -> None:
+    base = live_server.url
+    first = _page(browser)
+    _login(first, base, AUTHOR)
+    first.goto(f"{base}/authoring/")
+    first.get_by_role("button", name="Start fra malen").click()
+    first.wait_for_url(re.compile(r".*/authoring/[\w-]+/edit$"))
+    second = first.context.new_page()  # the same person in a second tab
+    second.goto(first.url)
+
+    first.locator("#text").press("Control+End")
+    first.locator("#text").type("\nEn ny linje fra fane 1.")
+    first.locator("#save-status", has_text="Lagret kl.").wait_for()
+
+    second.locator("#text").press("Control+End")
+    second.locator("#text").type("\nEn linje fra fane 2.")
+    second.locator("#save-status", has_text="Ikke lagret:").wait_for()
+    assert "endret i en annen fane" in second.inner_text("#save-status")
+
+    from app.extensions import db
+    from app.models.authoring import AuthoredScenario
+
+    public_id = first.url.split("/")[-2]
+    with live_server.app.app_context():
+        scenario = db.session.scalar(select(AuthoredScenario).where(AuthoredScenario.public_id == public_id))
+        assert "En ny linje fra fane 1." in scenario.working_text
+        assert "fane 2" not in scenario.working_text
