@@ -534,8 +534,7 @@ def _routes(
             label_at = (points[1][0] + 4, points[1][1] - 4)
         else:
             label_at = _label_point(points[0], points[1], where[slot])
-        rounded = tuple((round(px, 1), round(py, 1)) for px, py in points)
-        routes.append(Route(number, rounded, is_back, (round(label_at[0], 1), round(label_at[1], 1))))
+        routes.append(Route(number, tuple(points), is_back, label_at))
     return tuple(routes)
 
 
