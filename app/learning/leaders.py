@@ -50,7 +50,9 @@ def set_led_units(user: User, units: list[Unit]) -> User:
     current = led_unit_ids(user)
     if current - wanted:
         db.session.execute(
-            delete(UnitLeader).where(UnitLeader.user_id == user.id, UnitLeader.unit_id.in_(current - wanted))
+            delete(UnitLeader).where(
+                UnitLeader.user_id == user.id, UnitLeader.unit_id.in_(sorted(current - wanted))
+            )
         )
     for unit_id in sorted(wanted - current):
         db.session.add(UnitLeader(user_id=user.id, unit_id=unit_id))

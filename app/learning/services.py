@@ -210,6 +210,21 @@ def may_take_quiz(user: User, loaded: LoadedCourse) -> bool:
     return len(done_lessons(user, loaded)) >= len(loaded.lessons)
 
 
+def last_sent_attempt(user: User, course_id: str) -> QuizAttempt | None:
+    """The learner's most recently sent quiz attempt in a course, for the course page's quiz status."""
+    query = (
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.course_id == course_id,
+            QuizAttempt.submitted_at.is_not(None),
+        )
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
 def quiz_questions(loaded: LoadedCourse, attempt: QuizAttempt) -> list[Question]:
     """The final quiz's questions and options in this attempt's own order."""
     questions = loaded.course.final_quiz.questions if loaded.course.final_quiz else ()

@@ -160,6 +160,7 @@ def course(course_id: str) -> str:
         loaded=loaded,
         status=status,
         may_take_quiz=services.may_take_quiz(_user(), loaded),
+        last_attempt=services.last_sent_attempt(_user(), loaded.id),
     )
 
 

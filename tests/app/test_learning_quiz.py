@@ -88,6 +88,10 @@ def test_failing_then_passing_on_a_retry_with_a_new_order(client, auth):
     assert "Begrunnelse 1" in html  # each question's explanation
     assert "Last ned kursbeviset" not in html
 
+    course_page = client.get(COURSE).get_data(as_text=True)
+    assert "Siste forsøk: 10 % – ikke bestått." in course_page
+    assert response.headers["Location"] in course_page
+
     retry, second_order, _ = open_quiz(client)
     assert retry != attempt
     assert second_order != first_order

@@ -106,6 +106,8 @@ def test_learner_completes_a_course_and_the_leader_sees_it(live_server, browser,
             block.get_by_text("Riktig!").wait_for()
             assert right.feedback.split(".")[0] in block.inner_text()
             assert learner.url.endswith(f"/{lesson.id}")  # swapped in place, not a page load
+            # Focus moves to the verdict, so keyboard and screen-reader users land on the feedback.
+            assert learner.evaluate("document.activeElement.classList.contains('lesson-verdict')")
             problems["lesson (after answer)"] = audit(learner)
         if number + 1 < len(course.lessons):
             learner.get_by_role("button", name="Marker som fullført og gå videre").click()
