@@ -13,6 +13,7 @@ from flask import Response
 from flask import abort
 from flask import current_app
 from flask import flash
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -99,28 +100,27 @@ def catalogue() -> str:
     return render_template("learning/catalogue.html", courses=courses, leader=leader)
 
 
+def _overview() -> overview_service.Overview:
+    """The overview for the logged-in leader, filtered by the chosen unit; 403 for those who lead nothing."""
+    if not overview_service.may_see_overview(_user()):
+        abort(403)
+    return overview_service.build_overview(
+        _user(), load_courses().values(), services.oslo_today(), utcnow(), request.args.get("unit")
+    )
+
+
 @bp.get("/overview")
 @role_required(Role.PARTICIPANT)
 def overview() -> str:
     """Show leaders who holds a valid, expiring, expired or missing completion, and their recent drills."""
-    if not overview_service.may_see_overview(_user()):
-        abort(403)
-    data = overview_service.build_overview(
-        _user(), load_courses().values(), services.oslo_today(), utcnow(), request.args.get("unit")
-    )
-    return render_template("learning/overview.html", overview=data)
+    return render_template("learning/overview.html", overview=_overview())
 
 
 @bp.get("/overview.csv")
 @role_required(Role.PARTICIPANT)
 def overview_csv() -> Response:
     """Download the overview as a CSV file that Excel opens with Norwegian letters intact."""
-    if not overview_service.may_see_overview(_user()):
-        abort(403)
-    data = overview_service.build_overview(
-        _user(), load_courses().values(), services.oslo_today(), utcnow(), request.args.get("unit")
-    )
-    body = overview_service.overview_csv(data, screens.state_words())
+    body = overview_service.overview_csv(_overview(), screens.state_words())
     response = Response(body.encode("utf-8-sig"), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="kursoversikt.csv"'
@@ -247,7 +247,7 @@ def mark_done(course_id: str, lesson_id: str) -> Response:
 
 @bp.post("/<course_id>/<lesson_id>/questions/<question_id>")
 @role_required(Role.PARTICIPANT)
-def answer(course_id: str, lesson_id: str, question_id: str) -> Response | tuple[Response | str, int]:
+def answer(course_id: str, lesson_id: str, question_id: str) -> Response:
     """Give feedback on each chosen option and the explanation: the block for htmx, else the page."""
     loaded = _course(course_id)
     current = _lesson(loaded, lesson_id)
@@ -256,7 +256,10 @@ def answer(course_id: str, lesson_id: str, question_id: str) -> Response | tuple
         abort(400)
     view = screens.answer_view(question, request.form.getlist("option"))
     if not view.chosen:
-        return _answer_response(loaded, current, question, None, _("Velg et svar før du sjekker.")), 422
+        response = _answer_response(loaded, current, question, None, _("Velg et svar før du sjekker."))
+        # htmx swaps only 2xx answers, so the fragment carries the error; a plain form post gets 422.
+        response.status_code = 200 if is_htmx() else 422
+        return response
     return _answer_response(loaded, current, question, view, None)
 
 
@@ -266,26 +269,16 @@ def _answer_response(
     question: Question,
     view: screens.AnswerView | None,
     error: str | None,
-) -> Response | str:
+) -> Response:
     """The answered question block for htmx swaps, or the whole lesson with it for plain form posts."""
     if is_htmx():
-        response = current_app.make_response(
-            render_template(
-                "learning/_question.html",
-                loaded=loaded,
-                lesson=current,
-                question=question,
-                answer=view,
-                error=error,
-            )
-        )
-        response.vary.add("HX-Request")
-        return response
-    answered = {question.id: view} if view else {}
-    errors = {question.id: error} if error else {}
-    response = current_app.make_response(
-        _lesson_page(loaded, current, answered=answered, question_errors=errors)
-    )
+        context = {"loaded": loaded, "lesson": current, "question": question, "answer": view, "error": error}
+        body = render_template("learning/_question.html", **context)
+    else:
+        answered = {question.id: view} if view else {}
+        errors = {question.id: error} if error else {}
+        body = _lesson_page(loaded, current, answered=answered, question_errors=errors)
+    response = make_response(body)
     response.vary.add("HX-Request")
     return response
 
@@ -324,23 +317,32 @@ def quiz(course_id: str) -> Response | str | tuple[str, int]:
         attempt = services.open_attempt(user, loaded)
         db.session.commit()
         return _quiz_page(loaded, attempt, QuizForm(attempt=attempt.public_id), {}, [])
+    return _send_quiz(loaded)
+
+
+def _send_quiz(loaded: LoadedCourse) -> Response | tuple[str, int]:
+    """Score the answers and go to the result, or show the quiz again with unanswered questions marked."""
     form = QuizForm()
     if not form.validate_on_submit():
         abort(400)
     attempt = _attempt(loaded, form.attempt.data)
-    if attempt.is_submitted:
-        return redirect(url_for("learning.result", course_id=loaded.id, attempt_id=attempt.public_id), 303)
-    questions = services.quiz_questions(loaded, attempt)
-    answers = {q.id: request.form.getlist(f"q-{q.id}") for q in questions}
-    missing = services.unanswered(questions, answers)
-    if missing:
-        return _quiz_page(loaded, attempt, form, answers, missing), 422
-    result, completion = services.submit_attempt(attempt, loaded, answers, services.oslo_today())
-    db.session.commit()
-    current_app.logger.info(
-        "quiz submitted",
-        extra={"event": "quiz_submitted", "course": loaded.id, "passed": result.passed, "user_id": user.id},
-    )
+    if not attempt.is_submitted:
+        questions = services.quiz_questions(loaded, attempt)
+        answers = {q.id: request.form.getlist(f"q-{q.id}") for q in questions}
+        missing = services.unanswered(questions, answers)
+        if missing:
+            return _quiz_page(loaded, attempt, form, answers, missing), 422
+        result, _completion = services.submit_attempt(attempt, loaded, answers, services.oslo_today())
+        db.session.commit()
+        current_app.logger.info(
+            "quiz submitted",
+            extra={
+                "event": "quiz_submitted",
+                "course": loaded.id,
+                "passed": result.passed,
+                "user_id": _user().id,
+            },
+        )
     return redirect(url_for("learning.result", course_id=loaded.id, attempt_id=attempt.public_id), 303)
 
 

@@ -263,3 +263,17 @@ def test_a_finished_solo_run_marks_the_practice_block_done(client, auth, monkeyp
     assert "Gjennomført" in html
     assert "poengsum 72,5" in html
     assert "Øv igjen" in html
+
+
+def test_htmx_answer_without_a_choice_swaps_in_the_error(client, auth):
+    auth.login()
+    token = csrf_token(client, f"{COURSE}/start")
+    response = client.post(
+        f"{COURSE}/start/questions/q-start", data={"csrf_token": token}, headers={"HX-Request": "true"}
+    )
+    html = response.get_data(as_text=True)
+    # htmx swaps only 2xx answers, so the error travels in a 200 fragment.
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "Velg et svar før du sjekker." in html
+    assert 'aria-invalid="true" autofocus' in html
