@@ -256,27 +256,7 @@ def layout(graph: Graph) -> Layout:
     dag = [(t, s) if (s, t) in back else (s, t) for s, t in pairs]
     layer = _layers(count, dag, discovery, protected=set(roots[:1]))
 
-    # Long edges pass through one dummy vertex per layer they cross, so they can be ordered and routed.
-    width = [NODE_WIDTH] * count
-    up: list[list[int]] = [[] for _ in ids]
-    down: list[list[int]] = [[] for _ in ids]
-    chains: list[list[int]] = []
-    for source, target in dag:
-        chain = [source]
-        for lay in range(layer[source] + 1, layer[target]):
-            vertex = len(layer)
-            layer.append(lay)
-            width.append(DUMMY_WIDTH)
-            up.append([])
-            down.append([])
-            discovery.append(discovery[source])
-            chain.append(vertex)
-        chain.append(target)
-        for a, b in zip(chain, chain[1:], strict=False):
-            down[a].append(b)
-            up[b].append(a)
-        chains.append(chain)
-
+    width, up, down, chains = _split_long_edges(count, dag, layer, discovery)
     depth = max(layer, default=-1) + 1
     rows: list[list[int]] = [[] for _ in range(depth)]
     for vertex in sorted(range(len(layer)), key=lambda v: (discovery[v], v)):
@@ -317,6 +297,35 @@ def layout(graph: Graph) -> Layout:
 
 def _top(layer: int) -> float:
     return MARGIN + layer * (NODE_HEIGHT + GAP_Y)
+
+
+def _split_long_edges(
+    count: int, dag: list[tuple[int, int]], layer: list[int], discovery: list[int]
+) -> tuple[list[float], list[list[int]], list[list[int]], list[list[int]]]:
+    """Give a long edge one small dummy vertex per layer it crosses, so it is ordered and routed like a node.
+
+    Appends the dummies' layers and discovery order in place; returns every vertex's width, its
+    neighbours above and below, and each edge's chain of vertices from source to target.
+    """
+    width = [NODE_WIDTH] * count
+    up: list[list[int]] = [[] for _ in range(count)]
+    down: list[list[int]] = [[] for _ in range(count)]
+    chains: list[list[int]] = []
+    for source, target in dag:
+        chain = [source]
+        for lay in range(layer[source] + 1, layer[target]):
+            chain.append(len(layer))
+            layer.append(lay)
+            discovery.append(discovery[source])
+            width.append(DUMMY_WIDTH)
+            up.append([])
+            down.append([])
+        chain.append(target)
+        for a, b in zip(chain, chain[1:], strict=False):
+            down[a].append(b)
+            up[b].append(a)
+        chains.append(chain)
+    return width, up, down, chains
 
 
 def _depth_first(out: list[list[int]], roots: list[int]) -> tuple[list[int], set[tuple[int, int]]]:
@@ -386,6 +395,7 @@ def _order(rows: list[list[int]], up: list[list[int]], down: list[list[int]]) ->
             current[number] = _by_barycentre(current[number], current[number - 1], up)
         for number in range(len(current) - 2, -1, -1):
             current[number] = _by_barycentre(current[number], current[number + 1], down)
+        _transpose(current, up, down)
         crossings = _crossings(current, down)
         if crossings < best_crossings:
             best, best_crossings = [row[:] for row in current], crossings
@@ -403,6 +413,28 @@ def _by_barycentre(row: list[int], fixed: list[int], neighbours: list[list[int]]
         return sum(near) / len(near) if near else float(place)
 
     return [v for _, v in sorted(enumerate(row), key=key)]
+
+
+def _transpose(rows: list[list[int]], up: list[list[int]], down: list[list[int]]) -> None:
+    """Swap neighbours in a layer while that removes crossings with the layers above and below."""
+    for _ in range(4):
+        improved = False
+        for number, row in enumerate(rows):
+            above = {v: i for i, v in enumerate(rows[number - 1])} if number else {}
+            below = {v: i for i, v in enumerate(rows[number + 1])} if number + 1 < len(rows) else {}
+            for i in range(len(row) - 1):
+                u, v = row[i], row[i + 1]
+                now = _pair(u, v, up, above) + _pair(u, v, down, below)
+                if _pair(v, u, up, above) + _pair(v, u, down, below) < now:
+                    row[i], row[i + 1] = v, u
+                    improved = True
+        if not improved:
+            return
+
+
+def _pair(u: int, v: int, neighbours: list[list[int]], position: dict[int, int]) -> int:
+    """Crossings between the edges of u and of v when u stands left of v."""
+    return sum(1 for a in neighbours[u] for b in neighbours[v] if position.get(a, 0) > position.get(b, 0))
 
 
 def _crossings(rows: list[list[int]], down: list[list[int]]) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.scenarios import generated_scenario
+from scenarios import graph as graph_module
 from scenarios.analysis import Facts
 from scenarios.check import check_file
 from scenarios.check import check_source
@@ -496,3 +497,27 @@ def test_text_has_enough_contrast_on_every_kind_of_node(broken: Graph) -> None:
             assert label.get("stroke") == "#ffffff" and contrast(label.get("fill"), "#ffffff") >= 4.5
             checked += 1
     assert checked > 20
+
+
+def crossings(graph: Graph) -> int:
+    """Pairs of edge pieces that cross in the gap between two layers, as the reader sees them."""
+    pieces = []
+    for route in layout(graph).routes:
+        edge = graph.edges[route.edge]
+        if edge.source != edge.target:
+            steps = zip(route.points, route.points[1:], strict=False)
+            pieces += [tuple(sorted((a, b), key=lambda p: p[1])) for a, b in steps]
+    return sum(
+        1
+        for (a1, b1), (a2, b2) in combinations(pieces, 2)
+        if a1[1] == a2[1] and b1[1] == b2[1] and (a1[0] - a2[0]) * (b1[0] - b2[0]) < 0
+    )
+
+
+def test_ordering_untangles_the_file_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    graphs = [scenario_graph(check_file(path).scenario) for path in LIBRARY]
+    ordered = [crossings(g) for g in graphs]
+    monkeypatch.setattr(graph_module, "SWEEPS", 0)  # layers in the order the file gives
+    as_written = [crossings(g) for g in graphs]
+    assert all(o <= w for o, w in zip(ordered, as_written, strict=True)), (ordered, as_written)
+    assert sum(ordered) < sum(as_written)
