@@ -19,6 +19,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.learning.library import LoadedCourse
@@ -110,7 +111,8 @@ def people(viewer: User, unit: Unit | None) -> list[User]:
         query = query.where(User.unit_id.in_([u.id for u in units]))
     if unit is not None:
         query = query.where(User.unit_id == unit.id)
-    return list(db.session.scalars(query.order_by(User.display_name, User.id)))
+    query = query.options(selectinload(User.unit)).order_by(User.display_name, User.id)
+    return list(db.session.scalars(query))
 
 
 def latest_completions(user_ids: list[int], course_ids: list[str]) -> dict[tuple[int, str], date]:

@@ -8,6 +8,8 @@ unit leaders (their units); everyone else gets 403.
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint
 from flask import Response
 from flask import abort
@@ -54,7 +56,8 @@ def _helpers() -> dict:
     """Give the course templates their wording helpers."""
     return {
         "status_text": screens.status_text,
-        "cell_text": screens.cell_text,
+        # Memoised per render: the overview shows thousands of cells but only a few hundred distinct dates.
+        "cell_text": functools.lru_cache(maxsize=None)(screens.cell_text),
         "long_date": screens.long_date,
         "block_kind": screens.block_kind,
         "lesson_markdown": screens.lesson_markdown,
