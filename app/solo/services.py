@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.authoring.access import may_read_version
@@ -305,7 +306,7 @@ def latest_finished_run(user: User, origin: str) -> SoloRun | None:
 
 def user_runs(user: User, limit: int = 20) -> tuple[list[SoloRun], list[SoloRun]]:
     """The user's unfinished runs (newest first) and their latest finished ones."""
-    query = select(SoloRun).where(SoloRun.user_id == user.id)
+    query = select(SoloRun).where(SoloRun.user_id == user.id).options(selectinload(SoloRun.scenario_version))
     running = db.session.scalars(
         query.where(SoloRun.status == SoloStatus.RUNNING).order_by(SoloRun.started_at.desc()).limit(limit)
     )
