@@ -1,7 +1,8 @@
 """Who may do what with an authored scenario: the contract the views, the solo player and the library rely on.
 
-Inside the workspace a scenario belongs to its owner; a reviewer (the one the owner asked, or an
-administrator of the organisation) sees it while it is in review. Published versions are readable
+Inside the workspace a scenario belongs to its owner, who may invite co-authors to write it with
+them; a reviewer (the one the owner asked, or an administrator of the organisation, but never one
+of its writers) sees it while it is in review. Published versions are readable
 by everyone whose library has them: the owner's organisation, or every organisation when shared
 with all. Everything else answers "no", and the views turn that into a 404.
 """
@@ -18,13 +19,18 @@ from app.models.authoring import Sharing
 
 
 def is_owner(user: User, scenario: AuthoredScenario) -> bool:
-    """Only the owner edits the text, saves versions, submits, shares and retires."""
+    """Only the owner submits, shares, retires and chooses the co-authors."""
     return scenario.owner_id == user.id
 
 
+def may_edit(user: User, scenario: AuthoredScenario) -> bool:
+    """The owner and the co-authors write the text and save versions."""
+    return is_owner(user, scenario) or user.id in scenario.co_author_ids
+
+
 def is_reviewer(user: User, scenario: AuthoredScenario) -> bool:
-    """The person asked to review, or an administrator of the organisation; never the owner."""
-    if is_owner(user, scenario) or user.organisation_id != scenario.organisation_id:
+    """The person asked to review, or an administrator of the organisation; never one of its writers."""
+    if may_edit(user, scenario) or user.organisation_id != scenario.organisation_id:
         return False
     if not user.has_role(Role.AUTHOR):
         return False
@@ -32,8 +38,8 @@ def is_reviewer(user: User, scenario: AuthoredScenario) -> bool:
 
 
 def may_view(user: User, scenario: AuthoredScenario) -> bool:
-    """The owner always; a reviewer while there is something of it to review or review comments to see."""
-    if is_owner(user, scenario):
+    """Its writers always; a reviewer while there is something of it to review or review comments to see."""
+    if may_edit(user, scenario):
         return True
     return is_reviewer(user, scenario) and (
         scenario.state == AuthoringState.REVIEW or scenario.reviewer_id == user.id
@@ -46,8 +52,8 @@ def may_review(user: User, scenario: AuthoredScenario) -> bool:
 
 
 def may_comment(user: User, scenario: AuthoredScenario) -> bool:
-    """Comments on lines come from the reviewers while in review, and from the owner answering them."""
-    return may_review(user, scenario) or (is_owner(user, scenario) and scenario.review_number is not None)
+    """Comments on lines come from the reviewers while in review, and from the writers answering them."""
+    return may_review(user, scenario) or (may_edit(user, scenario) and scenario.review_number is not None)
 
 
 def in_library_of(user: User, scenario: AuthoredScenario) -> bool:
@@ -66,7 +72,7 @@ def may_read_version(user: User, version: ScenarioVersion) -> bool:
     scenario = db.session.get(AuthoredScenario, version.authored_scenario_id)
     if scenario is None:
         return False
-    if is_owner(user, scenario):
+    if may_edit(user, scenario):
         return True
     if version.number == scenario.review_number and may_review(user, scenario):
         return True

@@ -116,5 +116,17 @@ class SharingForm(FlaskForm):
     )
 
 
+class CoAuthorForm(FlaskForm):
+    """Invite another author of the organisation to write along; the view fills in the choices."""
+
+    user = SelectField(
+        _l("Medforfatter"), choices=[], validators=[InputRequired(_l("Velg hvem som skal skrive med deg."))]
+    )
+
+
+class RemoveCoAuthorForm(FlaskForm):
+    """Stop a co-author's access; a button and a CSRF token."""
+
+
 class RetireForm(FlaskForm):
     """Take the scenario out of the library; a button and a CSRF token."""

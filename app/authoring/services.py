@@ -19,6 +19,7 @@ from app.models import User
 from app.models import utcnow
 from app.models.authoring import AuthoredScenario
 from app.models.authoring import AuthoringState
+from app.models.authoring import CoAuthor
 from app.models.authoring import ReviewComment
 from app.models.authoring import Sharing
 from app.transactions import begin_write
@@ -166,8 +167,8 @@ def save_version(scenario: AuthoredScenario, author: User, note: str = "") -> Sc
     return version
 
 
-def reviewers_for(scenario: AuthoredScenario) -> list[User]:
-    """The people the owner may ask to review: other active authors and admins of the organisation."""
+def _authors_of(scenario: AuthoredScenario) -> list[User]:
+    """Active authors and admins of the scenario's organisation other than its owner."""
     query = (
         select(User)
         .where(
@@ -179,6 +180,44 @@ def reviewers_for(scenario: AuthoredScenario) -> list[User]:
         .order_by(User.display_name, User.id)
     )
     return list(db.session.scalars(query))
+
+
+def reviewers_for(scenario: AuthoredScenario) -> list[User]:
+    """Whom the owner may ask to review: the organisation's other authors and admins, not its writers."""
+    return [user for user in _authors_of(scenario) if user.id not in scenario.co_author_ids]
+
+
+def co_author_candidates(scenario: AuthoredScenario) -> list[User]:
+    """The organisation's authors the owner may invite to write along, not yet writing."""
+    return [user for user in _authors_of(scenario) if user.id not in scenario.co_author_ids]
+
+
+def add_co_author(scenario: AuthoredScenario, user: User) -> CoAuthor:
+    """Let another author of the organisation write the scenario too.
+
+    :raise AuthoringError: "co_author" when the person is not one of the candidates.
+    """
+    scenario = lock_scenario(scenario)
+    if user.id not in {candidate.id for candidate in co_author_candidates(scenario)}:
+        raise AuthoringError("co_author")
+    if scenario.state == AuthoringState.REVIEW and scenario.reviewer_id == user.id:
+        raise AuthoringError("co_author")
+    co_author = CoAuthor(authored_scenario_id=scenario.id, user_id=user.id)
+    db.session.add(co_author)
+    db.session.flush()
+    db.session.expire(scenario, ["co_authors"])
+    return co_author
+
+
+def remove_co_author(scenario: AuthoredScenario, user_id: int) -> AuthoredScenario:
+    """Stop a co-author's access; the versions they saved stay, with their name."""
+    scenario = lock_scenario(scenario)
+    for co_author in scenario.co_authors:
+        if co_author.user_id == user_id:
+            db.session.delete(co_author)
+    db.session.flush()
+    db.session.expire(scenario, ["co_authors"])
+    return scenario
 
 
 def submit_for_review(scenario: AuthoredScenario, number: int, reviewer: User) -> AuthoredScenario:

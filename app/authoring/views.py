@@ -22,6 +22,7 @@ from flask import url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import or_
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -29,12 +30,14 @@ from app.auth.decorators import role_required
 from app.authoring import access
 from app.authoring import screens
 from app.authoring import services
+from app.authoring.forms import CoAuthorForm
 from app.authoring.forms import CommentForm
 from app.authoring.forms import CopyForm
 from app.authoring.forms import DecisionForm
 from app.authoring.forms import EditorForm
 from app.authoring.forms import ImportForm
 from app.authoring.forms import PreviewForm
+from app.authoring.forms import RemoveCoAuthorForm
 from app.authoring.forms import RetireForm
 from app.authoring.forms import SharingForm
 from app.authoring.forms import SubmitForm
@@ -47,6 +50,7 @@ from app.models import ScenarioVersion
 from app.models import User
 from app.models.authoring import AuthoredScenario
 from app.models.authoring import AuthoringState
+from app.models.authoring import CoAuthor
 from app.models.authoring import Sharing
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
@@ -62,6 +66,7 @@ ERROR_TEXTS = {
     "errors": lambda: _("Versjonen har feil. Rett feilene, lagre en ny versjon og send den."),
     "reviewer": lambda: _("Velg en annen forfatter eller en administrator i organisasjonen din."),
     "forbidden": lambda: _("Du kan ikke gjøre dette med scenariet."),
+    "co_author": lambda: _("Velg en annen forfatter i organisasjonen din, som ikke vurderer scenariet."),
 }
 
 
@@ -75,12 +80,17 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _get_scenario(public_id: str, owner: bool = False) -> AuthoredScenario:
-    """Load a scenario the user may see (404 otherwise); with ``owner``, 403 for anyone but its owner."""
+def _get_scenario(public_id: str, edit: bool = False, own: bool = False) -> AuthoredScenario:
+    """Load a scenario the user may see (404 otherwise); 403 when ``edit`` or ``own`` asks for more.
+
+    ``edit`` is for its writers (the owner and the co-authors), ``own`` for the owner alone.
+    """
     scenario = db.first_or_404(select(AuthoredScenario).where(AuthoredScenario.public_id == public_id))
     if not access.may_view(current_user, scenario):
         abort(404)
-    if owner and not access.is_owner(current_user, scenario):
+    if edit and not access.may_edit(current_user, scenario):
+        abort(403)
+    if own and not access.is_owner(current_user, scenario):
         abort(403)
     return scenario
 
@@ -109,8 +119,11 @@ def _copy_choices() -> list[SelectChoice]:
 
 
 def _my_scenarios() -> list[AuthoredScenario]:
-    """The user's own scenarios, most recently changed first."""
-    query = select(AuthoredScenario).where(AuthoredScenario.owner_id == current_user.id)
+    """The scenarios the user owns or writes along on, most recently changed first."""
+    co_written = select(CoAuthor.authored_scenario_id).where(CoAuthor.user_id == current_user.id)
+    query = select(AuthoredScenario).where(
+        or_(AuthoredScenario.owner_id == current_user.id, AuthoredScenario.id.in_(co_written))
+    )
     return list(db.session.scalars(query.order_by(AuthoredScenario.updated_at.desc(), AuthoredScenario.id)))
 
 
@@ -236,6 +249,15 @@ def import_file() -> Response | tuple[str, int]:
 # --- Overview ----------------------------------------------------------------------------------
 
 
+def _co_author_form(scenario: AuthoredScenario) -> CoAuthorForm:
+    """The invite form with the organisation's other authors as choices."""
+    form = CoAuthorForm()
+    form.user.choices = [SelectChoice("", _("Velg"))] + [
+        SelectChoice(str(u.id), u.display_name) for u in services.co_author_candidates(scenario)
+    ]
+    return form
+
+
 def _solo_ready() -> bool:
     """Whether the solo player is installed, so test play can be offered."""
     return "solo.start" in current_app.view_functions
@@ -260,10 +282,13 @@ def show(public_id: str) -> str:
         latest=latest,
         latest_verdict=screens.verdict(latest.source) if latest else None,
         is_owner=access.is_owner(current_user, scenario),
+        may_edit=access.may_edit(current_user, scenario),
+        co_author_form=_co_author_form(scenario),
         may_review=access.may_review(current_user, scenario),
         submit_form=submit_form,
         sharing_form=SharingForm(sharing=scenario.sharing.value),
         retire_form=RetireForm(),
+        remove_form=RemoveCoAuthorForm(),
         solo_ready=_solo_ready(),
     )
 
@@ -289,7 +314,7 @@ def _editor_context(scenario: AuthoredScenario, text: str, role: str | None, sce
 @role_required(Role.AUTHOR)
 def edit(public_id: str) -> str:
     """Show the editor: the text with line numbers, the diagnostics beside it and a role's view."""
-    scenario = _get_scenario(public_id, owner=True)
+    scenario = _get_scenario(public_id, edit=True)
     form = EditorForm(text=scenario.working_text, revision=str(scenario.revision))
     preview = PreviewForm()
     line = request.args.get("line", type=int)
@@ -306,7 +331,7 @@ def edit(public_id: str) -> str:
 @role_required(Role.AUTHOR)
 def preview(public_id: str) -> Response:
     """Check the posted text and show the chosen role's view of the chosen scene, without saving."""
-    scenario = _get_scenario(public_id, owner=True)
+    scenario = _get_scenario(public_id, edit=True)
     form = PreviewForm()
     text = form.text.data if form.validate_on_submit() else scenario.working_text
     context = _editor_context(scenario, text or "", form.role.data, form.scene.data)
@@ -340,7 +365,7 @@ def _save_status(scenario: AuthoredScenario, conflict: bool = False) -> Response
 @role_required(Role.AUTHOR)
 def autosave(public_id: str) -> Response:
     """Store the working copy; a tab holding an older revision is refused (409) and told so."""
-    scenario = _get_scenario(public_id, owner=True)
+    scenario = _get_scenario(public_id, edit=True)
     form = EditorForm()
     if not form.validate_on_submit() or not (form.revision.data or "").isdigit():
         abort(400)
@@ -357,7 +382,7 @@ def autosave(public_id: str) -> Response:
 @role_required(Role.AUTHOR)
 def save_version(public_id: str) -> Response | tuple[str, int]:
     """Save the editor's text and store it as the next immutable, numbered version."""
-    scenario = _get_scenario(public_id, owner=True)
+    scenario = _get_scenario(public_id, edit=True)
     form = EditorForm()
     if not form.validate_on_submit() or not (form.revision.data or "").isdigit():
         return _editor_again(scenario, form, 400)
@@ -440,7 +465,7 @@ def _source_for(scenario: AuthoredScenario) -> tuple[str, ScenarioVersion | None
     if number is not None:
         saved = _get_version(scenario, number)
         return saved.source, saved
-    if access.is_owner(current_user, scenario):
+    if access.may_edit(current_user, scenario):
         return scenario.working_text, None
     saved = _get_version(scenario, scenario.review_number or scenario.latest_number)
     return saved.source, saved
@@ -468,7 +493,7 @@ def graph(public_id: str) -> str:
     scenario = _get_scenario(public_id)
     text, saved = _source_for(scenario)
     verdict = screens.verdict(text)
-    drawing = graphs.drawing(scenario, verdict.scenario, access.is_owner(current_user, scenario), saved)
+    drawing = graphs.drawing(scenario, verdict.scenario, access.may_edit(current_user, scenario), saved)
     return render_template(
         "authoring/graph.html", scenario=scenario, version=saved, verdict=verdict, drawing=drawing
     )
@@ -500,7 +525,7 @@ def diff(public_id: str) -> str:
 @role_required(Role.AUTHOR)
 def submit(public_id: str) -> Response:
     """Send a saved, error-free version to a reviewer."""
-    scenario = _get_scenario(public_id, owner=True)
+    scenario = _get_scenario(public_id, own=True)
     form = SubmitForm()
     form.version.choices = [SelectChoice(v.number, str(v.number)) for v in scenario.versions()]
     form.reviewer.choices = [
@@ -607,7 +632,7 @@ def send_back(public_id: str) -> Response:
 @role_required(Role.AUTHOR)
 def sharing(public_id: str) -> Response:
     """Choose whether the published scenario goes to our organisation only or to all organisations."""
-    scenario = _get_scenario(public_id, owner=True)
+    scenario = _get_scenario(public_id, own=True)
     form = SharingForm()
     if not form.validate_on_submit():
         flash(_("Velg hvem som skal få scenariet."), "error")
@@ -618,11 +643,45 @@ def sharing(public_id: str) -> Response:
     return _back_to(scenario)
 
 
+@bp.post("/<public_id>/co-authors")
+@role_required(Role.AUTHOR)
+def add_co_author(public_id: str) -> Response:
+    """Invite another author of the organisation to write the scenario along with the owner."""
+    scenario = _get_scenario(public_id, own=True)
+    form = _co_author_form(scenario)
+    if not form.validate_on_submit():
+        flash(_("Velg hvem som skal skrive med deg."), "error")
+        return _back_to(scenario)
+    user = db.session.get(User, int(form.user.data))
+    try:
+        services.add_co_author(scenario, user)
+    except services.AuthoringError as error:
+        db.session.rollback()
+        flash(_error_text(error), "error")
+        return _back_to(scenario)
+    db.session.commit()
+    flash(_("%(name)s kan nå skrive i scenariet.", name=user.display_name), "success")
+    return _back_to(scenario)
+
+
+@bp.post("/<public_id>/co-authors/<int:user_id>/remove")
+@role_required(Role.AUTHOR)
+def remove_co_author(public_id: str, user_id: int) -> Response:
+    """Stop a co-author's access to the scenario."""
+    scenario = _get_scenario(public_id, own=True)
+    if not RemoveCoAuthorForm().validate_on_submit():
+        abort(400)
+    services.remove_co_author(scenario, user_id)
+    db.session.commit()
+    flash(_("Medforfatteren er fjernet."), "success")
+    return _back_to(scenario)
+
+
 @bp.post("/<public_id>/retire")
 @role_required(Role.AUTHOR)
 def retire(public_id: str) -> Response:
     """Take the scenario out of the library; drills already made keep their version."""
-    scenario = _get_scenario(public_id, owner=True)
+    scenario = _get_scenario(public_id, own=True)
     if not RetireForm().validate_on_submit():
         abort(400)
     try:

@@ -1,4 +1,4 @@
-"""Authored scenarios: the owner's working copy, its review state and the reviewers' line comments.
+"""Authored scenarios: the working copy, co-authors, the review state and the reviewers' line comments.
 
 The text an author types lives in ``AuthoredScenario.working_text`` and changes all the time;
 every saved version is a ``ScenarioVersion`` (origin "authored") that never changes afterwards.
@@ -15,6 +15,7 @@ from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy import select
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -98,9 +99,15 @@ class AuthoredScenario(db.Model):
     organisation: Mapped[Organisation] = relationship()
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    co_authors: Mapped[list[CoAuthor]] = relationship(order_by="CoAuthor.id", passive_deletes=True)
 
     def __repr__(self) -> str:
         return f"<AuthoredScenario {self.public_id} {self.state}>"
+
+    @property
+    def co_author_ids(self) -> set[int]:
+        """The user ids of the people writing it together with the owner."""
+        return {c.user_id for c in self.co_authors}
 
     @property
     def scenario_key(self) -> str:
@@ -158,3 +165,20 @@ class ReviewComment(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReviewComment {self.id} line {self.line}>"
+
+
+class CoAuthor(db.Model):
+    """Another author of the organisation who writes a scenario together with its owner."""
+
+    __tablename__ = "co_author"
+    __table_args__ = (UniqueConstraint("authored_scenario_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authored_scenario_id: Mapped[int] = mapped_column(ForeignKey("authored_scenario.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CoAuthor {self.user_id} of {self.authored_scenario_id}>"

@@ -83,6 +83,32 @@ def upgrade():
     )
 
     op.create_table(
+        "co_author",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("authored_scenario_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["authored_scenario_id"],
+            ["authored_scenario.id"],
+            name=op.f("fk_co_author_authored_scenario_id_authored_scenario"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_co_author_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_co_author")),
+        sa.UniqueConstraint(
+            "authored_scenario_id", "user_id", name=op.f("uq_co_author_authored_scenario_id_user_id")
+        ),
+    )
+    with op.batch_alter_table("co_author", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_co_author_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "review_comment",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("authored_scenario_id", sa.Integer(), nullable=False),
@@ -137,6 +163,10 @@ def downgrade():
     with op.batch_alter_table("review_comment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_review_comment_authored_scenario_id"))
     op.drop_table("review_comment")
+
+    with op.batch_alter_table("co_author", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_co_author_user_id"))
+    op.drop_table("co_author")
 
     op.drop_index(op.f("ix_scenario_version_authored_number"), table_name="scenario_version")
     op.drop_index(op.f("ix_scenario_version_authored_scenario_id"), table_name="scenario_version")

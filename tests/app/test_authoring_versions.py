@@ -453,3 +453,46 @@ def test_may_read_version_follows_the_scenarios_state(
         version = db.session.get(ScenarioVersion, version_row(app, draft, 1).id)
         people = {n: db.session.get(User, u.id) for n, u in people.items()}
         assert [may_read_version(people[n], version) for n in people] == [True, True, True, False]
+
+
+# --- Co-authors --------------------------------------------------------------------------------
+
+
+def test_a_co_author_writes_and_saves_versions_but_only_the_owner_submits(
+    app, writer, draft, client_for, make_user, org, reviewer
+):
+    colleague_user = make_user(role="author", org=org, name="Kari Medforfatter")
+    colleague = client_for(colleague_user)
+    assert colleague.get(f"/authoring/{draft}/edit").status_code == 404
+    assert post(writer, f"/authoring/{draft}/co-authors", user=str(colleague_user.id)).status_code == 303
+    assert draft in colleague.get("/authoring/").get_data(as_text=True)
+    assert autosave(colleague, draft, V2, stored(app, draft).revision).status_code == 200
+    assert save_version(colleague, draft, V2, "Fra Kari").status_code == 303
+    assert version_row(app, draft, 2).created_by_id == colleague_user.id
+    assert submit(colleague, draft, 2, reviewer).status_code == 403
+    assert post(colleague, f"/authoring/{draft}/retire").status_code == 403
+    overview = writer.get(f"/authoring/{draft}").get_data(as_text=True)
+    assert "Kari Medforfatter" in overview
+    # A writer of the scenario is never one of its reviewers.
+    assert (
+        f'<option value="{colleague_user.id}">'
+        not in overview.split('id="reviewer"')[1].split("</select>")[0]
+    )
+
+
+def test_a_removed_co_author_loses_access(app, writer, draft, client_for, make_user, org):
+    colleague_user = make_user(role="author", org=org)
+    colleague = client_for(colleague_user)
+    post(writer, f"/authoring/{draft}/co-authors", user=str(colleague_user.id))
+    assert colleague.get(f"/authoring/{draft}/edit").status_code == 200
+    post(writer, f"/authoring/{draft}/co-authors/{colleague_user.id}/remove")
+    assert colleague.get(f"/authoring/{draft}/edit").status_code == 404
+
+
+def test_an_author_of_another_organisation_cannot_be_a_co_author(app, writer, draft, make_user, make_org):
+    stranger = make_user(role="author", org=make_org())
+    response = post(writer, f"/authoring/{draft}/co-authors", user=str(stranger.id))
+    assert response.status_code == 303
+    with app.app_context():
+        scenario = db.session.scalar(select(AuthoredScenario).where(AuthoredScenario.public_id == draft))
+        assert scenario.co_authors == []
