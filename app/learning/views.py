@@ -234,7 +234,7 @@ def lesson(course_id: str, lesson_id: str) -> str:
 @bp.post("/<course_id>/<lesson_id>/done")
 @role_required(Role.PARTICIPANT)
 def mark_done(course_id: str, lesson_id: str) -> Response:
-    """Mark the lesson as done and go on to the next lesson, or back to the course after the last."""
+    """Mark the lesson as done and go on: to the next lesson, after the last to the quiz once it is open."""
     loaded = _course(course_id)
     current = _lesson(loaded, lesson_id)
     if not CsrfForm().validate_on_submit():
@@ -244,7 +244,9 @@ def mark_done(course_id: str, lesson_id: str) -> Response:
     following = loaded.next_lesson(current.id)
     if following is not None:
         return redirect(url_for("learning.lesson", course_id=loaded.id, lesson_id=following.id), 303)
-    flash(_("Du har fullført alle leksjonene. Nå kan du ta den avsluttende prøven."), "success")
+    if services.may_take_quiz(_user(), loaded):
+        return redirect(url_for("learning.quiz", course_id=loaded.id), 303)
+    flash(_("Noen leksjoner er ikke markert som fullført ennå. Prøven åpner når alle er fullført."), "error")
     return redirect(url_for("learning.course", course_id=loaded.id), 303)
 
 

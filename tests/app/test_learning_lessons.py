@@ -79,10 +79,20 @@ def test_marking_lessons_done_moves_on_and_counts(client, auth):
     for lesson in ("midt", "ov"):
         post(client, f"{COURSE}/{lesson}/done", f"{COURSE}/{lesson}")
     response = post(client, f"{COURSE}/slutt/done", f"{COURSE}/slutt")
-    assert response.headers["Location"].endswith(COURSE)
+    assert response.headers["Location"].endswith(f"{COURSE}/quiz")
     html = client.get(COURSE).get_data(as_text=True)
     assert "4 av 4 leksjoner fullført" in html
     assert "Ta prøven" in html
+
+
+def test_the_last_lesson_leads_to_the_course_while_earlier_ones_are_not_done(client, auth):
+    auth.login()
+    response = post(client, f"{COURSE}/slutt/done", f"{COURSE}/slutt")
+    assert response.headers["Location"].endswith(COURSE)
+    html = client.get(COURSE).get_data(as_text=True)
+    assert "Noen leksjoner er ikke markert som fullført ennå." in html
+    assert "1 av 4 leksjoner fullført" in html
+    assert "Prøven åpner når du har fullført alle leksjonene." in html
 
 
 def test_lesson_shows_its_markdown_rendered_safely(client, auth, app):
