@@ -19,9 +19,6 @@ from courses.model import Course
 from courses.model import Lesson
 from scenarios.diagnostics import ERROR
 
-# Lesson text and the final quiz are short; anything bigger in a course folder is not a course.
-MAX_FOLDER_BYTES = 8 * 1024 * 1024
-
 
 @dataclass(frozen=True)
 class LoadedCourse:
@@ -71,7 +68,7 @@ def folder_hash(folder: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(folder)).encode() + b"\0")
-        digest.update(path.read_bytes()[:MAX_FOLDER_BYTES] + b"\0")
+        digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -83,11 +83,6 @@ class CourseStatus:
         """How many lessons the learner has marked as done."""
         return len(self.lessons_done)
 
-    @property
-    def all_lessons_done(self) -> bool:
-        """Whether every lesson is marked as done."""
-        return self.done_count >= self.lessons_total
-
 
 def latest_completion(user: User, course_id: str) -> CourseCompletion | None:
     """The learner's newest completion of a course, the one that counts."""
