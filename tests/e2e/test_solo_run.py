@@ -76,6 +76,14 @@ def test_a_solo_run_from_the_catalogue_ends_in_a_personal_debrief(live_server, b
     assert page.locator(".choices-made li").count() >= 1
     problems["debrief"] = audit(page)
 
+    # The same pages on a laptop or projector width.
+    wide = _log_in(browser, live_server, viewport={"width": 1366, "height": 768})
+    for name, url in (("catalogue (wide)", f"{base}/solo/"), ("play, ended (wide)", run_url)):
+        wide.goto(url)
+        problems[name] = audit(wide)
+    wide.goto(f"{run_url}/debrief")
+    problems["debrief (wide)"] = audit(wide)
+
     found = {name: issues for name, issues in problems.items() if issues}
     assert found == {}, "\n".join(f"{name}: {issue}" for name, issues in found.items() for issue in issues)
 
