@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from bench.scenarios import generated_scenario
-from scenarios import graph as graph_module
 from scenarios.analysis import Facts
 from scenarios.check import check_file
 from scenarios.check import check_source
@@ -23,6 +22,7 @@ from scenarios.graph import SCENE
 from scenarios.graph import Graph
 from scenarios.graph import Node
 from scenarios.graph import describe
+from scenarios.graph import layering
 from scenarios.graph import layout
 from scenarios.graph import render_svg
 from scenarios.graph import scenario_graph
@@ -517,7 +517,7 @@ def crossings(graph: Graph) -> int:
 def test_ordering_untangles_the_file_order(monkeypatch: pytest.MonkeyPatch) -> None:
     graphs = [scenario_graph(check_file(path).scenario) for path in LIBRARY]
     ordered = [crossings(g) for g in graphs]
-    monkeypatch.setattr(graph_module, "SWEEPS", 0)  # layers in the order the file gives
+    monkeypatch.setattr(layering, "SWEEPS", 0)  # layers in the order the file gives
     as_written = [crossings(g) for g in graphs]
     assert all(o <= w for o, w in zip(ordered, as_written, strict=True)), (ordered, as_written)
     assert sum(ordered) < sum(as_written)
