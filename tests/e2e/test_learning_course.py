@@ -176,3 +176,29 @@ def _valid_until(live_server):
         return db.session.scalar(
             select(CourseCompletion.valid_until).where(CourseCompletion.user_id == user.id)
         )
+
+
+def test_course_pages_on_a_phone_have_no_axe_violations(live_server, browser, course, people) -> None:
+    base = live_server.url
+    phone = browser.new_context(
+        locale="nb-NO", bypass_csp=True, viewport={"width": 390, "height": 844}
+    ).new_page()
+    phone.goto(f"{base}/auth/login")
+    phone.get_by_label("E-postadresse").fill(LEADER[0])
+    phone.get_by_label("Passord").fill(PASSWORD)
+    phone.get_by_role("button", name="Logg inn").click()
+    phone.wait_for_url(f"{base}/")
+    problems: dict[str, list[str]] = {}
+    lesson = course.lessons[1]
+    for path in ("/courses/", f"/courses/{course.meta.id}", f"/courses/{course.meta.id}/{lesson.id}"):
+        phone.goto(base + path)
+        problems[path] = audit(phone)
+    # An answer sent without a choice comes back with the error marked, and stays clean.
+    question = lesson.questions[0]
+    phone.locator(f"#question-{question.id}").get_by_role("button", name="Sjekk svaret").click()
+    phone.locator(f"#question-{question.id}-error").wait_for()
+    problems["lesson (error swapped in)"] = audit(phone)
+    phone.goto(f"{base}/courses/overview")
+    problems["overview"] = audit(phone)
+    found = {page: issues for page, issues in problems.items() if issues}
+    assert found == {}, "\n".join(f"{page}: {issue}" for page, issues in found.items() for issue in issues)
