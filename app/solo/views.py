@@ -84,15 +84,27 @@ def index() -> tuple[str, int]:
     return _catalogue(StartForm(request.args, meta={"csrf": False}))
 
 
-def _version_to_start(form: StartForm) -> ScenarioVersion | None:
-    """The version the form asks for: by id (404 unless readable) or the newest readable of a key."""
+def _version_to_start(form: StartForm) -> tuple[ScenarioVersion | None, int]:
+    """The version the form asks for, or None with the error marked on the form and its status.
+
+    An exact version the user may not read is a 404 like one that does not exist.
+    """
     user = _user()
     if form.version.data:
         version = db.session.get(ScenarioVersion, int(form.version.data))
         if version is None or not may_read_version(user, version):
             abort(404)
-        return version
-    return services.newest_readable_version(user, form.scenario.data)
+    else:
+        version = services.newest_readable_version(user, form.scenario.data)
+    if version is None:
+        form.scenario.errors = [_("Fant ikke scenariet. Velg et av scenariene i listen.")]
+        return None, 404
+    if not services.playable(version):
+        form.scenario.errors = [
+            _("Denne versjonen av scenariet kan ikke spilles før feilene i den er rettet.")
+        ]
+        return None, 422
+    return version, 200
 
 
 @bp.post("/start")
@@ -101,24 +113,12 @@ def start() -> Response | tuple[str, int]:
     form = StartForm()
     if not form.validate_on_submit():
         return _catalogue(form, 400)
-    version = _version_to_start(form)
+    version, status = _version_to_start(form)
     if version is None:
-        form.scenario.errors = [_("Fant ikke scenariet. Velg et av scenariene i listen.")]
-        return _catalogue(form, 404)
-    if not services.playable(version):
-        form.scenario.errors = [
-            _("Denne versjonen av scenariet kan ikke spilles før feilene i den er rettet.")
-        ]
-        return _catalogue(form, 422)
+        return _catalogue(form, status)
+    profile = form.profile.data or services.EXPERT
     try:
-        run = services.start_run(
-            _user(),
-            version,
-            form.role.data,
-            form.profile.data or services.EXPERT,
-            form.origin.data,
-            form.next.data,
-        )
+        run = services.start_run(_user(), version, form.role.data, profile, form.origin.data, form.next.data)
     except ValueError:
         db.session.rollback()
         form.role.errors = [_("Velg en av rollene i scenariet.")]
