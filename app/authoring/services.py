@@ -25,6 +25,7 @@ from app.models.authoring import Sharing
 from app.transactions import begin_write
 from scenarios.check import check_source
 from scenarios.parse import MAX_BYTES
+from scenarios.parse import parse
 
 STARTER = Path(__file__).with_name("starter.md")
 # An upload beyond this is refused before it is read as text; the scenario format's own limit.
@@ -72,7 +73,7 @@ def decode_upload(data: bytes) -> str:
 
 def title_of(text: str) -> str:
     """The title the scenario's front matter gives, or a placeholder while it has none."""
-    scenario = check_source(text).scenario
+    scenario = parse(text).scenario
     title = scenario.meta.title.strip() if scenario is not None else ""
     return (title or UNTITLED)[:200]
 
@@ -145,7 +146,7 @@ def save_version(scenario: AuthoredScenario, author: User, note: str = "") -> Sc
         raise AuthoringError("unchanged")
     number = scenario.latest_number + 1
     text = scenario.working_text
-    meta = check_source(text).scenario
+    meta = parse(text).scenario
     version = ScenarioVersion(
         scenario_key=scenario.scenario_key,
         version=(meta.meta.version if meta else "")[:50] or str(number),

@@ -191,6 +191,26 @@ def test_the_explorer_says_its_method_and_what_is_reachable(writer, draft):
     assert "Mia får hjelp" in html and "Ingen gjør noe" in html and "Ingen: alle slutter kan nås." in html
 
 
+def test_the_explorer_says_so_when_it_only_sampled(writer, draft, monkeypatch):
+    from app.authoring import screens
+
+    monkeypatch.setattr(screens, "EXPLORE_MAX_COMBINATIONS", 1)
+    html = writer.get(f"/authoring/{draft}/explore?version=1").get_data(as_text=True)
+    assert "Metode: utvalg." in html and "alle kombinasjoner" not in html
+    assert "Mia får hjelp" in html
+
+
+def test_the_explorer_names_an_ending_nobody_reaches(writer, draft):
+    save_version(
+        writer,
+        draft,
+        MINIMAL.replace("- Ellers: [God slutt](#slutt-god)", "- Ellers: [Dårlig slutt](#slutt-svak)"),
+    )
+    html = writer.get(f"/authoring/{draft}/explore?version=2").get_data(as_text=True)
+    unreached = html.split("Kan ikke nås</h3>")[1].split("</ul>")[0]
+    assert "Mia får hjelp" in unreached and "nås ikke" in unreached
+
+
 # --- Review and publishing ---------------------------------------------------------------------
 
 
