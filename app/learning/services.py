@@ -334,6 +334,7 @@ class DueCourse:
     loaded: LoadedCourse
     state: str
     valid_until: date | None
+    started: bool = False
 
 
 def due_courses(user: User, courses: Iterable[LoadedCourse], today: date) -> list[DueCourse]:
@@ -342,7 +343,7 @@ def due_courses(user: User, courses: Iterable[LoadedCourse], today: date) -> lis
     for loaded in courses:
         completion = latest_completion(user, loaded.id)
         if completion is None:
-            due.append(DueCourse(loaded, MISSING, None))
+            due.append(DueCourse(loaded, MISSING, None, _progress(user, loaded.id) is not None))
             continue
         state = validity(completion.valid_until, today)
         if state != VALID:

@@ -124,6 +124,8 @@ def test_home_page_shows_the_courses_due_with_links(app, client, auth):
     assert 'href="/courses/grunnleggende-bti"' not in html  # valid for a year
     assert "Ikke tatt ennå." in html
     assert "Kursoversikt for ledere" not in html
+    client.get("/courses/bekymringssamtalen/forberedelse")
+    assert "Påbegynt – fortsett der du slapp." in client.get("/").get_data(as_text=True)
     # The rest of the home page is still there.
     assert "Kontoen din" in html
     assert "Bli med i øvelse" in html
