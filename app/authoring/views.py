@@ -274,7 +274,11 @@ def show(public_id: str) -> str:
     submit_form.reviewer.choices = [SelectChoice("", _("Velg"))] + [
         SelectChoice(str(u.id), u.display_name) for u in services.reviewers_for(scenario)
     ]
-    latest = versions[0] if versions else None
+    # Writers try their newest version; a reviewer the one they review (the one they may play).
+    if access.may_edit(current_user, scenario):
+        latest = versions[0] if versions else None
+    else:
+        latest = scenario.version(scenario.review_number or scenario.published_number)
     return render_template(
         "authoring/show.html",
         scenario=scenario,
@@ -440,7 +444,7 @@ def version(public_id: str, number: int) -> str:
         version=saved,
         verdict=screens.verdict(saved.source),
         lines=screens.numbered_lines(saved.source, services.comments_for(scenario, saved)),
-        solo_ready=_solo_ready(),
+        solo_ready=_solo_ready() and access.may_read_version(current_user, saved),
     )
 
 
@@ -577,8 +581,9 @@ def review(public_id: str) -> str:
         general=[c for c in comments if c.line is None],
         may_comment=access.may_comment(current_user, scenario),
         may_review=access.may_review(current_user, scenario),
-        comment_form=CommentForm(),
+        comment_form=CommentForm(line=request.args.get("line", type=int)),
         decision_form=DecisionForm(),
+        solo_ready=_solo_ready() and access.may_read_version(current_user, saved),
     )
 
 

@@ -239,6 +239,9 @@ def test_the_reviewer_comments_on_lines_and_sends_back_with_the_comments_kept(
     assert draft in checker.get("/authoring/").get_data(as_text=True)
     page = checker.get(f"/authoring/{draft}/review").get_data(as_text=True)
     assert 'id="line-3"' in page and "Godkjenn og publiser" in page
+    assert f'href="/authoring/{draft}/review?line=3#new-comment" aria-label="Kommenter linje 3"' in page
+    form = checker.get(f"/authoring/{draft}/review?line=3").get_data(as_text=True)
+    assert re.search(r'id="line"[^>]*value="3"', form)
     response = post(checker, f"/authoring/{draft}/comments", line="3", body="Gi scenariet en bedre tittel.")
     assert response.headers["Location"].endswith("#line-3")
     post(checker, f"/authoring/{draft}/comments", body="Ellers bra.")
