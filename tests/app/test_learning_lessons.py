@@ -205,6 +205,13 @@ class _Org:
         self.id = id
 
 
+def test_too_long_reflection_is_refused_on_the_field(client, auth):
+    auth.login()
+    response = _save_reflection(client, "x" * 5001)
+    assert response.status_code == 422
+    assert "Teksten kan ha høyst 5000 tegn." in response.get_data(as_text=True)
+
+
 def test_reflections_are_private_even_from_admins_and_leaders(app, client, auth, make_user, client_for):
     from app.extensions import db
     from app.models import User

@@ -156,6 +156,11 @@ def test_admin_filters_by_unit(app, town, client_for):
     assert "Per PPT" in html
     assert "Kari Lærer" not in html
     assert "1 person" in html
+    # A unit id that is not a number, or not theirs, shows everyone rather than failing.
+    for bad in ("abc", "999999", "%27%3B--"):
+        response = client_for(people["admin"]).get(f"/courses/overview?unit={bad}")
+        assert response.status_code == 200
+        assert "Per PPT" in response.get_data(as_text=True)
 
 
 def test_only_admins_assign_unit_leaders_within_their_organisation(town, client_for):
