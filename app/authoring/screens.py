@@ -21,6 +21,7 @@ from scenarios.model import Role
 from scenarios.model import RoleSection
 from scenarios.model import Scenario
 from scenarios.model import Scene
+from scenarios.play import Rejected
 
 PERSONAL_DATA_CODE = "SC035"
 # Bounds that keep the explorer to a page load (under 2 s for the built-in library, see
@@ -113,14 +114,23 @@ class ExplorerPage:
     endings_unreached: list[tuple[str, str]]
 
 
-def explorer_page(scenario: Scenario) -> ExplorerPage:
-    """Run the bounded explorer and name each scene and ending it reached or not."""
-    report = explore(
-        scenario,
-        samples=EXPLORE_SAMPLES,
-        max_states=EXPLORE_MAX_STATES,
-        max_combinations=EXPLORE_MAX_COMBINATIONS,
-    )
+def explorer_page(scenario: Scenario) -> ExplorerPage | None:
+    """Run the bounded explorer and name each scene and ending it reached or not.
+
+    None when the runtime cannot start the scenario at all (no scenes yet, say): a draft may be
+    anything, and the page then asks the author to fix the errors first.
+    """
+    if not scenario.scenes:
+        return None
+    try:
+        report = explore(
+            scenario,
+            samples=EXPLORE_SAMPLES,
+            max_states=EXPLORE_MAX_STATES,
+            max_combinations=EXPLORE_MAX_COMBINATIONS,
+        )
+    except Rejected:
+        return None
 
     def scenes(ids: tuple[str, ...]) -> list[Scene]:
         return [scene for scene in scenario.scenes if scene.id in ids]

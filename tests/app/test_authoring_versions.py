@@ -519,3 +519,28 @@ def test_an_author_of_another_organisation_cannot_be_a_co_author(app, writer, dr
     with app.app_context():
         scenario = db.session.scalar(select(AuthoredScenario).where(AuthoredScenario.public_id == draft))
         assert scenario.co_authors == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "---\nid: x\ntitle: y\n---\n",
+        "---\nid: x\ntitle: Y\nlanguage: nb\nsummary: s\nroles:\n  - id: a\n    name: A\n---\n"
+        "# Innledning\n\nHei.\n",
+        MINIMAL.replace("# Scene: Uke 2 {#uke2 dag=7}", "# Scene: Uke 2 {#uke1 dag=7}"),
+    ],
+)
+def test_any_draft_text_gives_pages_not_errors(writer, text):
+    public_id = new_draft(writer)
+    save_version(writer, public_id, text or "tom")
+    for page in ("", "/edit", "/graph", "/graph?version=1", "/explore", "/versions/1", "/versions"):
+        assert writer.get(f"/authoring/{public_id}{page}").status_code == 200, page
+    token = csrf_token(writer, f"/authoring/{public_id}/edit")
+    for role, scene in (("", ""), ("nobody", "nowhere"), ("a", "uke1")):
+        response = writer.post(
+            f"/authoring/{public_id}/preview",
+            data={"text": text, "role": role, "scene": scene},
+            headers={"HX-Request": "true", "X-CSRFToken": token},
+        )
+        assert response.status_code == 200
