@@ -2,6 +2,8 @@
 
 A drill refers to the exact ``ScenarioVersion`` it was created with, so editing or removing a file
 never changes a drill in progress or its debrief. Files that do not check clean are not loaded.
+Facilitators see these built-in scenarios together with the published versions of authored
+scenarios shared with their organisation or with all (``library_versions``).
 """
 
 from __future__ import annotations
