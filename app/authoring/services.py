@@ -114,9 +114,11 @@ def save_working_copy(scenario: AuthoredScenario, text: str, revision: int) -> A
     :raise StaleRevision: when another tab saved after this one loaded the text.
     """
     scenario = lock_scenario(scenario)
-    if revision != scenario.revision:
-        raise StaleRevision(scenario.revision)
     text = text.replace("\r\n", "\n")[:MAX_TEXT_CHARS]
+    # The same text from an older revision overwrites nothing: typically this tab's own autosave
+    # got there a moment before its «Lagre versjon».
+    if revision != scenario.revision and text != scenario.working_text:
+        raise StaleRevision(scenario.revision)
     if text != scenario.working_text:
         scenario.working_text = text
         scenario.title = title_of(text)

@@ -317,3 +317,17 @@ def test_a_fake_national_id_with_wrong_check_digits_is_not_flagged(client, autho
         as_text=True
     )
     assert "fødselsnummer" not in html
+
+
+def test_the_same_text_from_an_older_revision_is_no_conflict(app, client, author):
+    public_id = new_draft(client)
+    assert autosave(client, public_id, MINIMAL, 1).status_code == 200  # the tab's own autosave won the race
+    token = csrf_token(client, f"/authoring/{public_id}/edit")
+    response = client.post(
+        f"/authoring/{public_id}/versions",
+        data={"text": MINIMAL, "revision": "1", "note": "", "csrf_token": token},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        scenario = db.session.scalar(select(AuthoredScenario).where(AuthoredScenario.public_id == public_id))
+        assert scenario.latest_number == 1 and scenario.version(1).source == MINIMAL
