@@ -6,6 +6,7 @@ import enum
 import math
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from typing import Any
 
 from sqlalchemy import JSON
@@ -29,6 +30,9 @@ from app.models.base import new_public_id
 from app.models.base import utcnow
 from scenarios.model import Scenario
 from scenarios.parse import parse
+
+if TYPE_CHECKING:
+    from app.models.authoring import AuthoredScenario
 
 # --- Drills -------------------------------------------------------------------------------------
 
@@ -59,6 +63,7 @@ class ScenarioVersion(db.Model):
     note: Mapped[str | None] = mapped_column(String(300))
 
     created_by: Mapped[User | None] = relationship()
+    authored_scenario: Mapped[AuthoredScenario | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<ScenarioVersion {self.scenario_key} {self.version} {self.sha256[:8]}>"
