@@ -218,6 +218,9 @@ def test_a_stale_tab_is_told_its_text_was_not_saved(live_server, browser, people
     second.locator("#text").type("\nEn linje fra fane 2.")
     second.locator("#save-status", has_text="Ikke lagret:").wait_for()
     assert "endret i en annen fane" in second.inner_text("#save-status")
+    # The refused state, on a phone-sized screen too, passes the audit.
+    second.set_viewport_size({"width": 390, "height": 844})
+    assert audit(second) == []
 
     from app.extensions import db
     from app.models.authoring import AuthoredScenario
