@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Flask
 from flask import Response
+from flask import abort
 from flask import current_app
 from flask import make_response
 from flask import render_template
@@ -12,6 +15,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+
+Found = TypeVar("Found")
 
 ERROR_TEXTS = {
     400: (
@@ -48,6 +53,13 @@ CSRF_TEXT = (
     _l("Skjemaet er utløpt"),
     _l("Skjemaet var for gammelt eller ble sendt fra et annet sted. Last siden på nytt og prøv igjen."),
 )
+
+
+def or_404(found: Found | None) -> Found:
+    """What a loader found, or abort with 404 so a missing object never reaches a view as None."""
+    if found is None:
+        abort(404)
+    return found
 
 
 def render_error(code: int, title: str, message: str) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -18,7 +19,12 @@ from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
+from app.authoring import services
+from app.authoring.queries import my_scenarios
 from app.authoring.services import MAX_TEXT_CHARS
+from app.library import library_versions
+from app.models import User
+from app.models.authoring import AuthoredScenario
 from app.models.authoring import Sharing
 
 
@@ -130,3 +136,31 @@ class RemoveCoAuthorForm(FlaskForm):
 
 class RetireForm(FlaskForm):
     """Take the scenario out of the library; a button and a CSRF token."""
+
+
+def copy_choices(user: User) -> list[SelectChoice]:
+    """Scenarios an author may start from: the library (built-in and published) and their own."""
+    library = [SelectChoice(f"v{v.id}", v.title) for v in library_versions(user.organisation_id)]
+    own = [SelectChoice(f"s{s.public_id}", _("%(title)s (mitt)", title=s.title)) for s in my_scenarios(user)]
+    return [SelectChoice("", _("Velg et scenario")), *library, *own]
+
+
+def _people(users: list[User]) -> list[SelectChoice]:
+    """A choice per person, after an empty "choose" option."""
+    return [SelectChoice("", _("Velg"))] + [SelectChoice(str(u.id), u.display_name) for u in users]
+
+
+def co_author_form(scenario: AuthoredScenario) -> CoAuthorForm:
+    """The invite form with the organisation's other authors as choices."""
+    form = CoAuthorForm()
+    form.user.choices = _people(services.co_author_candidates(scenario))
+    return form
+
+
+def submit_form(scenario: AuthoredScenario) -> SubmitForm:
+    """The review form with the scenario's saved versions and its possible reviewers as choices."""
+    form = SubmitForm()
+    versions = scenario.versions()
+    form.version.choices = [SelectChoice(v.number, _("Versjon %(n)d", n=v.number)) for v in versions]
+    form.reviewer.choices = _people(services.reviewers_for(scenario))
+    return form

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import get_locale
 
+from app.models import ScenarioVersion
 from scenarios.check import check_source
 from scenarios.diagnostics import ERROR
 from scenarios.diagnostics import Diagnostic
@@ -30,6 +32,18 @@ PERSONAL_DATA_CODE = "SC035"
 EXPLORE_MAX_STATES = 2_000
 EXPLORE_MAX_COMBINATIONS = 2_000
 EXPLORE_SAMPLES = 200
+
+
+def solo_ready() -> bool:
+    """Whether the solo player is installed, so test play can be offered."""
+    return "solo.start" in current_app.view_functions
+
+
+def export_filename(source: str, number: int) -> str:
+    """The file name a downloaded version gets: the scenario's id (or "scenario") and the version."""
+    model = verdict(source).scenario
+    stem = (model.meta.id if model and model.meta.id else "scenario").replace('"', "")
+    return f"{stem}-v{number}.md"
 
 
 def checker_language() -> str:
@@ -167,3 +181,13 @@ def numbered_lines(text: str, comments: list) -> list[NumberedLine]:
         NumberedLine(number, line, by_line.get(number, []))
         for number, line in enumerate(text.split("\n"), start=1)
     ]
+
+
+def saved_version_context(version: ScenarioVersion, comments: list, readable: bool) -> dict:
+    """Template values of a page showing a saved version: its verdict, numbered lines and test play."""
+    return {
+        "version": version,
+        "verdict": verdict(version.source),
+        "lines": numbered_lines(version.source, comments),
+        "solo_ready": solo_ready() and readable,
+    }

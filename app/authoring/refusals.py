@@ -1,0 +1,38 @@
+"""The author-facing sentence for each action the services refuse, by the reason they give."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask import flash
+from flask_babel import gettext as _
+
+from app.authoring.loading import back_to
+from app.authoring.services import AuthoringError
+from app.extensions import db
+from app.models.authoring import AuthoredScenario
+
+ERROR_TEXTS = {
+    "too_large": lambda: _("Fila er for stor. Et scenario kan være høyst 5 MB."),
+    "encoding": lambda: _(
+        "Fila kan ikke leses som tekst. Lagre den som UTF-8-tekst (Markdown, .md) og prøv igjen."
+    ),
+    "unchanged": lambda: _("Teksten er lik den siste versjonen, så ingen ny versjon ble lagret."),
+    "state": lambda: _("Det går ikke i scenariets nåværende tilstand."),
+    "no_version": lambda: _("Den versjonen finnes ikke."),
+    "errors": lambda: _("Versjonen har feil. Rett feilene, lagre en ny versjon og send den."),
+    "reviewer": lambda: _("Velg en annen forfatter eller en administrator i organisasjonen din."),
+    "forbidden": lambda: _("Du kan ikke gjøre dette med scenariet."),
+    "co_author": lambda: _("Velg en annen forfatter i organisasjonen din, som ikke vurderer scenariet."),
+}
+
+
+def refusal_text(error: AuthoringError) -> str:
+    """The sentence for a refused action; an unknown reason reads as the wrong state."""
+    return ERROR_TEXTS.get(error.reason, ERROR_TEXTS["state"])()
+
+
+def refused(scenario: AuthoredScenario, error: AuthoringError) -> Response:
+    """Undo the refused action, say why, and go back to the scenario's overview."""
+    db.session.rollback()
+    flash(refusal_text(error), "error")
+    return back_to(scenario)

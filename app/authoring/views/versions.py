@@ -1,0 +1,72 @@
+"""Saved versions: the list, one version with its verdict, its Markdown download, and two compared."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask import make_response
+from flask import render_template
+from flask import request
+from flask_login import current_user
+
+from app.auth.decorators import role_required
+from app.authoring import access
+from app.authoring import graphs
+from app.authoring import screens
+from app.authoring import services
+from app.authoring.blueprint import bp
+from app.authoring.loading import get_scenario
+from app.authoring.loading import get_version
+from app.models import Role
+
+
+@bp.get("/<public_id>/versions")
+@role_required(Role.AUTHOR)
+def versions(public_id: str) -> str:
+    """List every saved version, with a form to compare any two."""
+    scenario = get_scenario(public_id)
+    return render_template("authoring/versions.html", scenario=scenario, versions=scenario.versions())
+
+
+@bp.get("/<public_id>/versions/<int:number>")
+@role_required(Role.AUTHOR)
+def version(public_id: str, number: int) -> str:
+    """Show one saved version with line numbers and the checker's verdict."""
+    scenario = get_scenario(public_id)
+    saved = get_version(scenario, number)
+    return render_template(
+        "authoring/version.html",
+        scenario=scenario,
+        **screens.saved_version_context(
+            saved, services.comments_for(scenario, saved), access.may_read_version(current_user, saved)
+        ),
+    )
+
+
+@bp.get("/<public_id>/versions/<int:number>/export")
+@role_required(Role.AUTHOR)
+def export(public_id: str, number: int) -> Response:
+    """Download a version as its exact Markdown text."""
+    saved = get_version(get_scenario(public_id), number)
+    response = make_response(saved.source)
+    response.mimetype = "text/markdown"
+    response.charset = "utf-8"
+    filename = screens.export_filename(saved.source, number)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/<public_id>/diff")
+@role_required(Role.AUTHOR)
+def diff(public_id: str) -> str:
+    """Compare two saved versions: changed lines and what changed in the scenario's structure."""
+    scenario = get_scenario(public_id)
+    old = get_version(scenario, request.args.get("a", type=int) or 0)
+    new = get_version(scenario, request.args.get("b", type=int) or 0)
+    return render_template(
+        "authoring/diff.html",
+        scenario=scenario,
+        versions=scenario.versions(),
+        old=old,
+        new=new,
+        comparison=graphs.comparison(old.source, new.source),
+    )
