@@ -29,6 +29,8 @@ from app.models.learning import LessonCompletion
 from app.models.learning import QuizAttempt
 from app.models.learning import ReflectionNote
 from app.transactions import begin_write
+from courses.model import Lesson
+from courses.model import Practice
 from courses.model import Question
 from courses.quiz import QuizResult
 from courses.quiz import score_quiz
@@ -220,6 +222,17 @@ def last_sent_attempt(user: User, course_id: str) -> QuizAttempt | None:
     return db.session.scalar(query)
 
 
+def own_attempt(user: User, course_id: str, public_id: str) -> QuizAttempt | None:
+    """One of the learner's own attempts at the course, or None (another person's attempt included)."""
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.public_id == public_id,
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.course_id == course_id,
+        )
+    )
+
+
 def quiz_questions(loaded: LoadedCourse, attempt: QuizAttempt) -> list[Question]:
     """The final quiz's questions and options in this attempt's own order."""
     questions = loaded.course.final_quiz.questions if loaded.course.final_quiz else ()
@@ -365,3 +378,12 @@ def finished_practice(user: User, origin: str) -> Any | None:
         return None
     latest = getattr(solo_services, "latest_finished_run", None)
     return latest(user, origin) if latest is not None else None
+
+
+def lesson_practices(user: User, course_id: str, lesson: Lesson) -> dict[str, Any | None]:
+    """The learner's latest finished solo run of each practice block in the lesson (None if not yet)."""
+    return {
+        block.id: finished_practice(user, practice_origin(course_id, block.id))
+        for block in lesson.blocks
+        if isinstance(block, Practice)
+    }
