@@ -30,59 +30,55 @@ from app.models.base import new_public_id
 from app.models.base import utcnow
 
 
-class CourseProgress(db.Model):
+class LearnerCourseRow:
+    """The columns every learner's row shares: whose it is and which course (by its id from course.md)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(100))
+
+
+class CourseProgress(LearnerCourseRow, db.Model):
     """One learner's place in one course: when they started and the lesson they last opened."""
 
     __tablename__ = "course_progress"
     __table_args__ = (UniqueConstraint("user_id", "course_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    course_id: Mapped[str] = mapped_column(String(100))
     last_lesson_id: Mapped[str | None] = mapped_column(String(100))
     course_version: Mapped[str] = mapped_column(String(120))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class LessonCompletion(db.Model):
+class LessonCompletion(LearnerCourseRow, db.Model):
     """A lesson the learner marked as done."""
 
     __tablename__ = "lesson_completion"
     __table_args__ = (UniqueConstraint("user_id", "course_id", "lesson_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    course_id: Mapped[str] = mapped_column(String(100))
     lesson_id: Mapped[str] = mapped_column(String(100))
     course_version: Mapped[str] = mapped_column(String(120))
     completed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class ReflectionNote(db.Model):
+class ReflectionNote(LearnerCourseRow, db.Model):
     """A learner's free-text answer to a reflection prompt; private: only its author ever reads it."""
 
     __tablename__ = "reflection_note"
     __table_args__ = (UniqueConstraint("user_id", "course_id", "reflection_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    course_id: Mapped[str] = mapped_column(String(100))
     reflection_id: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(LearnerCourseRow, db.Model):
     """One try at a course's final quiz, with the seed that fixed its order and, once sent, its score."""
 
     __tablename__ = "quiz_attempt"
     __table_args__ = (Index("ix_quiz_attempt_user_course", "user_id", "course_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    course_id: Mapped[str] = mapped_column(String(100))
     course_version: Mapped[str] = mapped_column(String(120))
     seed: Mapped[int] = mapped_column()
     # question id -> chosen option ids, as sent.
@@ -98,15 +94,12 @@ class QuizAttempt(db.Model):
         return self.submitted_at is not None
 
 
-class CourseCompletion(db.Model):
+class CourseCompletion(LearnerCourseRow, db.Model):
     """A passed final quiz, valid from ``completed_on`` until ``valid_until``; the latest one counts."""
 
     __tablename__ = "course_completion"
     __table_args__ = (Index("ix_course_completion_user_course", "user_id", "course_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    course_id: Mapped[str] = mapped_column(String(100))
     course_title: Mapped[str] = mapped_column(String(200))
     course_version: Mapped[str] = mapped_column(String(120))
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="SET NULL"))

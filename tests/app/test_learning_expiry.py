@@ -59,8 +59,8 @@ def test_today_is_the_date_in_oslo_not_in_utc():
     assert oslo_today(datetime(2026, 6, 30, 22, 0, tzinfo=UTC)) == date(2026, 7, 1)
 
 
-@pytest.fixture
-def app_config(tmp_path: Path) -> dict:
+def library_config(tmp_path: Path) -> dict:
+    """App config with a copy of the built-in course library (the overview tests use it too)."""
     library = tmp_path / "courses"
     library.mkdir()
     for folder in LIBRARY.iterdir():
@@ -69,7 +69,15 @@ def app_config(tmp_path: Path) -> dict:
     return {"COURSE_LIBRARY": str(library)}
 
 
-def _complete(app, user_id: int, course_id: str, completed_on: date, valid_until: date) -> None:
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict:
+    return library_config(tmp_path)
+
+
+def add_completion(
+    app, user_id: int, course_id: str, completed_on: date, valid_until: date, score_percent: float = 100.0
+) -> None:
+    """Store a passed course directly, with a certificate number of its own."""
     from app.extensions import db
     from app.models.learning import CourseCompletion
 
@@ -83,7 +91,7 @@ def _complete(app, user_id: int, course_id: str, completed_on: date, valid_until
                 completed_on=completed_on,
                 valid_until=valid_until,
                 certificate_number=f"LAG-TEST-{next(_numbers)}",
-                score_percent=100.0,
+                score_percent=score_percent,
             )
         )
         db.session.commit()
@@ -97,8 +105,8 @@ def test_due_for_renewal_lists_expiring_expired_and_never_taken(app, auth, make_
 
     learner = make_user()
     today = date(2026, 12, 1)
-    _complete(app, learner.id, "grunnleggende-bti", date(2025, 12, 10), date(2026, 12, 10))  # expiring
-    _complete(app, learner.id, "bekymringssamtalen", date(2025, 11, 1), date(2026, 11, 1))  # expired
+    add_completion(app, learner.id, "grunnleggende-bti", date(2025, 12, 10), date(2026, 12, 10))  # expiring
+    add_completion(app, learner.id, "bekymringssamtalen", date(2025, 11, 1), date(2026, 11, 1))  # expired
     with app.app_context():
         user = db.session.get(User, learner.id)
         due = due_courses(user, load_courses().values(), today)
@@ -108,7 +116,7 @@ def test_due_for_renewal_lists_expiring_expired_and_never_taken(app, auth, make_
             ("taushetsplikt-og-opplysningsplikt", "missing"),
         ]
         # Renewed: a newer completion counts, so the course is no longer due.
-        _complete(app, learner.id, "bekymringssamtalen", today, add_months(today, 12))
+        add_completion(app, learner.id, "bekymringssamtalen", today, add_months(today, 12))
         due = due_courses(db.session.get(User, learner.id), load_courses().values(), today)
         assert "bekymringssamtalen" not in [d.loaded.id for d in due]
 
@@ -116,7 +124,7 @@ def test_due_for_renewal_lists_expiring_expired_and_never_taken(app, auth, make_
 def test_home_page_shows_the_courses_due_with_links(app, client, auth):
     learner = auth.login()
     today = oslo_today()
-    _complete(app, learner.id, "grunnleggende-bti", today, add_months(today, 12))
+    add_completion(app, learner.id, "grunnleggende-bti", today, add_months(today, 12))
     html = client.get("/").get_data(as_text=True)
     assert "Disse kursene bør du ta eller fornye" in html
     assert 'href="/courses/bekymringssamtalen"' in html
@@ -135,6 +143,6 @@ def test_home_page_says_so_when_everything_is_valid(app, client, auth):
     learner = auth.login()
     today = oslo_today()
     for course in ("grunnleggende-bti", "bekymringssamtalen", "taushetsplikt-og-opplysningsplikt"):
-        _complete(app, learner.id, course, today, add_months(today, 12))
+        add_completion(app, learner.id, course, today, add_months(today, 12))
     html = client.get("/").get_data(as_text=True)
     assert "Alle kursene dine er gyldige." in html

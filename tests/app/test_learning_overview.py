@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,20 +11,14 @@ import pytest
 
 from app.learning.services import add_months
 from app.learning.services import oslo_today
+from tests.app.test_learning_expiry import add_completion
+from tests.app.test_learning_expiry import library_config
 from tests.conftest import csrf_token
-
-LIBRARY = Path(__file__).resolve().parents[2] / "courses" / "library"
-_numbers = itertools.count(1)
 
 
 @pytest.fixture
 def app_config(tmp_path: Path) -> dict:
-    library = tmp_path / "courses"
-    library.mkdir()
-    for folder in LIBRARY.iterdir():
-        if folder.is_dir():
-            shutil.copytree(folder, library / folder.name)
-    return {"COURSE_LIBRARY": str(library)}
+    return library_config(tmp_path)
 
 
 @pytest.fixture
@@ -60,23 +52,7 @@ def town(app, make_org, make_user):
 
 
 def complete(app, user, course_id, completed_on):
-    from app.extensions import db
-    from app.models.learning import CourseCompletion
-
-    with app.app_context():
-        db.session.add(
-            CourseCompletion(
-                user_id=user.id,
-                course_id=course_id,
-                course_title=course_id,
-                course_version="1.0.0+test",
-                completed_on=completed_on,
-                valid_until=add_months(completed_on, 12),
-                certificate_number=f"LAG-TEST-{next(_numbers)}",
-                score_percent=90.0,
-            )
-        )
-        db.session.commit()
+    add_completion(app, user.id, course_id, completed_on, add_months(completed_on, 12), score_percent=90.0)
 
 
 def make_leader(admin_client, user, unit_ids):

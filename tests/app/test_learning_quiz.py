@@ -52,6 +52,13 @@ def send_quiz(client, attempt: str, answers: dict[str, list[str] | str]):
     return client.post(f"{COURSE}/quiz", data=data)
 
 
+def quiz_ready(client, auth) -> str:
+    """Log in, finish every lesson and open the quiz; return the attempt's id."""
+    auth.login()
+    finish_lessons(client)
+    return open_quiz(client)[0]
+
+
 def everything(option: str) -> dict[str, str]:
     return {f"p{n}": option for n in range(1, 11)}
 
@@ -102,9 +109,7 @@ def test_failing_then_passing_on_a_retry_with_a_new_order(client, auth):
 
 
 def test_multiple_choice_gives_partial_credit_through_the_web(client, auth):
-    auth.login()
-    finish_lessons(client)
-    attempt, _, _ = open_quiz(client)
+    attempt = quiz_ready(client, auth)
     answers: dict[str, list[str] | str] = everything("a")
     answers["p3"] = ["a", "b"]  # fully right
     answers["p7"] = ["a", "c"]  # one right, one wrong: 0
@@ -119,9 +124,7 @@ def test_multiple_choice_gives_partial_credit_through_the_web(client, auth):
 
 
 def test_unanswered_questions_come_back_marked(client, auth):
-    auth.login()
-    finish_lessons(client)
-    attempt, _, _ = open_quiz(client)
+    attempt = quiz_ready(client, auth)
     answers = everything("a")
     del answers["p4"]
     answers["p5"] = "zz"  # an option that does not exist counts as no answer
@@ -135,9 +138,7 @@ def test_unanswered_questions_come_back_marked(client, auth):
 
 
 def test_bad_attempt_ids_are_refused(client, auth, make_user, client_for):
-    auth.login()
-    finish_lessons(client)
-    attempt, _, _ = open_quiz(client)
+    attempt = quiz_ready(client, auth)
     assert send_quiz(client, "no-such-attempt", everything("a")).status_code == 404
     assert send_quiz(client, "<script>", everything("a")).status_code == 400
     # Another learner, ready for the quiz too, can neither send nor see this attempt.
@@ -155,9 +156,7 @@ def test_sending_an_attempt_twice_scores_it_once(client, auth, app):
     from app.extensions import db
     from app.models.learning import CourseCompletion
 
-    auth.login()
-    finish_lessons(client)
-    attempt, _, _ = open_quiz(client)
+    attempt = quiz_ready(client, auth)
     first = send_quiz(client, attempt, everything("a"))
     second = send_quiz(client, attempt, everything("b"))
     assert first.headers["Location"] == second.headers["Location"]
