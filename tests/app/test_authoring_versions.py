@@ -314,15 +314,19 @@ def test_sharing_with_own_organisation_or_with_all(app, writer, published, org, 
         assert library_versions(other.id) == []
 
 
-def test_retiring_removes_it_from_the_library_but_drills_keep_their_version(
-    app, writer, published, org, make_user
-):
-    facilitator = make_user(role="facilitator", org=org)
+def drill_on_the_library_version(app, org, facilitator) -> int:
+    """Start a drill on the organisation's first library version; return the drill's id."""
     with app.app_context():
         version = library_versions(org.id)[0]
         drill = create_drills(db.session.get(User, facilitator.id), version, "Lag Nord")[0]
         db.session.commit()
-        drill_id = drill.id
+        return drill.id
+
+
+def test_retiring_removes_it_from_the_library_but_drills_keep_their_version(
+    app, writer, published, org, make_user
+):
+    drill_id = drill_on_the_library_version(app, org, make_user(role="facilitator", org=org))
     assert post(writer, f"/authoring/{published}/retire").status_code == 303
     assert stored(app, published).state == "retired"
     with app.app_context():
@@ -350,12 +354,7 @@ def test_a_facilitator_can_start_a_drill_on_a_published_scenario(app, client_for
 def test_a_drill_started_on_version_1_keeps_its_text_after_version_2_is_published(
     app, writer, checker, reviewer, client_for, make_user, org, published
 ):
-    facilitator = make_user(role="facilitator", org=org)
-    with app.app_context():
-        version_1 = library_versions(org.id)[0]
-        drill = create_drills(db.session.get(User, facilitator.id), version_1, "Lag Nord")[0]
-        db.session.commit()
-        drill_id = drill.id
+    drill_id = drill_on_the_library_version(app, org, make_user(role="facilitator", org=org))
     save_version(writer, published, V2)
     assert stored(app, published).state == "draft"
     with app.app_context():  # the published version stays in the library while version 2 is a draft
