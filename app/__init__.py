@@ -16,6 +16,8 @@ from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import Map
+from werkzeug.routing.converters import IntegerConverter
 
 from app.errors import register_error_handlers
 from app.extensions import babel
@@ -48,9 +50,23 @@ SECURITY_HEADERS = {
 }
 
 
+# The largest id a database integer column holds (PostgreSQL's and SQLite's 32-bit-safe range).
+MAX_DATABASE_INT = 2**31 - 1
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """An ``<int:…>`` URL part that fits a database integer, so a huge number is a 404, never a 500."""
+
+    def __init__(
+        self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = None
+    ) -> None:
+        super().__init__(map, fixed_digits, min, MAX_DATABASE_INT if max is None else max)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build a configured Laget app; ``test_config`` overrides everything else."""
     app = Flask(__name__, instance_relative_config=True, static_folder=str(REPO_ROOT / "static"))
+    app.url_map.converters["int"] = DatabaseIntConverter
     app.config.from_mapping(_defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

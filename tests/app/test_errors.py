@@ -53,3 +53,13 @@ def test_each_error_code_has_a_page(app, code, title):
     response = app.test_client().get("/fail")
     assert response.status_code == code
     assert title in response.get_data(as_text=True)
+
+
+def test_a_number_too_large_for_the_database_is_not_found(client, auth):
+    """A hand-edited URL with a huge id must give the friendly 404, not an overflow in the database."""
+    auth.login(as_role="admin")
+    huge = "9" * 30
+    response = client.get(f"/admin/users/{huge}")
+    assert response.status_code == 404
+    assert "Fant ikke siden" in response.get_data(as_text=True)
+    assert client.get("/admin/users/2147483647").status_code == 404
