@@ -10,7 +10,9 @@ import click
 from courses.check import check_course
 from courses.model import Course
 from courses.model import Practice
+from scenarios.diagnostics import COURSE_WORDS
 from scenarios.diagnostics import ERROR
+from scenarios.diagnostics import check_summary
 
 
 @click.group("courses")
@@ -43,12 +45,7 @@ def check_command(paths: tuple[str, ...], fmt: str, lang: str) -> None:
             if not result.diagnostics:
                 click.secho(f"{folder}: OK", fg="green")
         warnings = sum(len(r.diagnostics) for r in results) - errors
-        summary = (
-            f"{len(results)} courses, {errors} errors, {warnings} warnings"
-            if lang == "en"
-            else f"{len(results)} kurs, {errors} feil, {warnings} advarsler"
-        )
-        click.echo(summary)
+        click.echo(check_summary(len(results), errors, warnings, lang, COURSE_WORDS))
     sys.exit(1 if errors else 0)
 
 

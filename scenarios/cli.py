@@ -11,6 +11,7 @@ import click
 
 from scenarios.check import check_file
 from scenarios.diagnostics import ERROR
+from scenarios.diagnostics import check_summary
 from scenarios.diff import diff_sources
 from scenarios.diff import structural_changes
 from scenarios.diff import unified
@@ -62,12 +63,7 @@ def check_command(paths: tuple[str, ...], fmt: str, lang: str) -> None:
             if not result.diagnostics:
                 click.secho(f"{path}: OK", fg="green")
         warnings = sum(len(r.diagnostics) for r in results) - errors
-        summary = (
-            f"{len(results)} files, {errors} errors, {warnings} warnings"
-            if lang == "en"
-            else f"{len(results)} filer, {errors} feil, {warnings} advarsler"
-        )
-        click.echo(summary)
+        click.echo(check_summary(len(results), errors, warnings, lang))
     sys.exit(1 if errors else 0)
 
 

@@ -429,3 +429,25 @@ class _Blank(dict):
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     """True when any diagnostic is an error, which stops a scenario from being played."""
     return any(d.severity == ERROR for d in diagnostics)
+
+
+FILE_WORDS = {"nb": ("fil", "filer"), "en": ("file", "files")}
+COURSE_WORDS = {"nb": ("kurs", "kurs"), "en": ("course", "courses")}
+_PROBLEM_WORDS = {
+    "nb": (("feil", "feil"), ("advarsel", "advarsler")),
+    "en": (("error", "errors"), ("warning", "warnings")),
+}
+
+
+def check_summary(
+    items: int,
+    errors: int,
+    warnings: int,
+    lang: str = "nb",
+    item_words: dict[str, tuple[str, str]] = FILE_WORDS,
+) -> str:
+    """Count what was checked and its problems with the right singular or plural, as a reader says them."""
+    lang = lang if lang in _PROBLEM_WORDS else "nb"
+    words = (item_words[lang], *_PROBLEM_WORDS[lang])
+    counts = (items, errors, warnings)
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, (one, many) in zip(counts, words, strict=True))

@@ -156,3 +156,13 @@ def test_diff_json_and_no_difference(tmp_path) -> None:
         ("added", "Tirsdag."),
     ]
     assert run("diff", "--lang", "en", str(old), str(old)).output.strip() == "No differences."
+
+
+def test_the_check_summary_counts_in_singular_and_plural() -> None:
+    from scenarios.diagnostics import COURSE_WORDS
+    from scenarios.diagnostics import check_summary
+
+    assert check_summary(1, 1, 1) == "1 fil, 1 feil, 1 advarsel"
+    assert check_summary(2, 0, 3) == "2 filer, 0 feil, 3 advarsler"
+    assert check_summary(1, 2, 1, "en") == "1 file, 2 errors, 1 warning"
+    assert check_summary(1, 0, 0, "en", COURSE_WORDS) == "1 course, 0 errors, 0 warnings"
