@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Response
 from flask import abort
+from flask import flash
 from flask import redirect
 from flask import request
 from flask import url_for
@@ -60,6 +61,8 @@ def source_for(scenario: AuthoredScenario) -> tuple[str, ScenarioVersion | None]
     return saved.source, saved
 
 
-def back_to(scenario: AuthoredScenario) -> Response:
-    """Go to the scenario's overview (303, so reloading never repeats the action)."""
+def back_to(scenario: AuthoredScenario, message: str | None = None, category: str = "success") -> Response:
+    """Go to the scenario's overview with ``message`` (303, so reloading never repeats the action)."""
+    if message is not None:
+        flash(message, category)
     return redirect(url_for("authoring.show", public_id=scenario.public_id), 303)

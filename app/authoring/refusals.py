@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response
-from flask import flash
 from flask_babel import gettext as _
 
 from app.authoring.loading import back_to
@@ -34,5 +33,4 @@ def refusal_text(error: AuthoringError) -> str:
 def refused(scenario: AuthoredScenario, error: AuthoringError) -> Response:
     """Undo the refused action, say why, and go back to the scenario's overview."""
     db.session.rollback()
-    flash(refusal_text(error), "error")
-    return back_to(scenario)
+    return back_to(scenario, refusal_text(error), "error")

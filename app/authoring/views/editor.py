@@ -140,8 +140,7 @@ def save_version(public_id: str) -> Response | tuple[str, int]:
         flash(refusal_text(error), "info")
         return redirect(url_for("authoring.edit", public_id=scenario.public_id), 303)
     db.session.commit()
-    flash(_("Versjon %(n)d er lagret.", n=version.number), "success")
-    return back_to(scenario)
+    return back_to(scenario, _("Versjon %(n)d er lagret.", n=version.number))
 
 
 def _editor_again(scenario: AuthoredScenario, form: EditorForm, status: int) -> tuple[str, int]:

@@ -40,8 +40,7 @@ def submit(public_id: str) -> Response:
     scenario = get_scenario(public_id, own=True)
     form = submit_form(scenario)
     if not form.validate_on_submit():
-        flash(_("Velg en lagret versjon og hvem som skal vurdere den."), "error")
-        return back_to(scenario)
+        return back_to(scenario, _("Velg en lagret versjon og hvem som skal vurdere den."), "error")
     reviewer = db.session.get(User, int(form.reviewer.data))
     try:
         services.submit_for_review(scenario, form.version.data, reviewer)

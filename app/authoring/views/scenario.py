@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response
 from flask import abort
-from flask import flash
 from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -64,12 +63,10 @@ def sharing(public_id: str) -> Response:
     scenario = get_scenario(public_id, own=True)
     form = SharingForm()
     if not form.validate_on_submit():
-        flash(_("Velg hvem som skal få scenariet."), "error")
-        return back_to(scenario)
+        return back_to(scenario, _("Velg hvem som skal få scenariet."), "error")
     services.set_sharing(scenario, Sharing(form.sharing.data))
     db.session.commit()
-    flash(_("Delingen er lagret."), "success")
-    return back_to(scenario)
+    return back_to(scenario, _("Delingen er lagret."))
 
 
 @bp.post("/<public_id>/co-authors")
@@ -79,16 +76,14 @@ def add_co_author(public_id: str) -> Response:
     scenario = get_scenario(public_id, own=True)
     form = co_author_form(scenario)
     if not form.validate_on_submit():
-        flash(_("Velg hvem som skal skrive med deg."), "error")
-        return back_to(scenario)
+        return back_to(scenario, _("Velg hvem som skal skrive med deg."), "error")
     user = db.session.get(User, int(form.user.data))
     try:
         services.add_co_author(scenario, user)
     except services.AuthoringError as error:
         return refused(scenario, error)
     db.session.commit()
-    flash(_("%(name)s kan nå skrive i scenariet.", name=user.display_name), "success")
-    return back_to(scenario)
+    return back_to(scenario, _("%(name)s kan nå skrive i scenariet.", name=user.display_name))
 
 
 @bp.post("/<public_id>/co-authors/<int:user_id>/remove")
@@ -100,8 +95,7 @@ def remove_co_author(public_id: str, user_id: int) -> Response:
         abort(400)
     services.remove_co_author(scenario, user_id)
     db.session.commit()
-    flash(_("Medforfatteren er fjernet."), "success")
-    return back_to(scenario)
+    return back_to(scenario, _("Medforfatteren er fjernet."))
 
 
 @bp.post("/<public_id>/retire")
@@ -116,8 +110,5 @@ def retire(public_id: str) -> Response:
     except services.AuthoringError as error:
         return refused(scenario, error)
     db.session.commit()
-    flash(
-        _("Scenariet er trukket tilbake fra biblioteket. Øvelser som er laget, beholder sin versjon."),
-        "success",
-    )
-    return back_to(scenario)
+    done = _("Scenariet er trukket tilbake fra biblioteket. Øvelser som er laget, beholder sin versjon.")
+    return back_to(scenario, done)
