@@ -19,14 +19,20 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import event
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
+
+Row = TypeVar("Row")
 
 # Execution option marking a connection whose transaction must start as a write transaction.
 WRITE_OPTION = "laget_write"
@@ -64,6 +70,38 @@ def begin_write() -> None:
             raise WriteTransactionTooLate("begin_write() must come before the transaction's first change")
         session.rollback()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+def lock_row(model: type[Row], row_id: int) -> Row:
+    """Start a write transaction and lock one row, returning it freshly read under the lock."""
+    begin_write()
+    query = (
+        select(model)
+        .where(model.id == row_id)  # type: ignore[attr-defined]
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(query).one()
+
+
+def write_state(row: Any, version: int, changes: dict[str, Any], broken_lock: type[Exception]) -> None:
+    """Write ``changes`` to a locked row whose ``state_version`` was ``version``, and onto the object.
+
+    The lock already serialises writers; checking the version as well makes a broken lock fail loudly
+    with ``broken_lock`` instead of losing an event.
+    """
+    model = type(row)
+    written = db.session.execute(
+        update(model)
+        .where(model.id == row.id, model.state_version == version)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:
+        raise broken_lock(f"{model.__tablename__} {row.id} changed while locked")
+    for name, value in changes.items():
+        set_committed_value(row, name, value)
+    db.session.flush()
 
 
 def _begin_sqlite(connection: Connection) -> None:

@@ -22,8 +22,6 @@ from flask import current_app
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Drill
@@ -35,6 +33,8 @@ from app.models import User
 from app.models import hash_token
 from app.models import utcnow
 from app.transactions import begin_write
+from app.transactions import lock_row
+from app.transactions import write_state
 from scenarios import play
 from scenarios.model import Scenario
 from scenarios.play import Rejected
@@ -81,12 +81,7 @@ class DrillNotJoinable(Exception):
 
 def lock_drill(drill: Drill) -> Drill:
     """Start a write transaction and lock the drill's row, returning the drill freshly read under the lock."""
-    drill_id = drill.id
-    begin_write()
-    query = (
-        select(Drill).where(Drill.id == drill_id).with_for_update().execution_options(populate_existing=True)
-    )
-    return db.session.scalars(query).one()
+    return lock_row(Drill, drill.id)
 
 
 def record_event(
@@ -136,18 +131,7 @@ def record_event(
         changes |= _ended(now)
     elif state["round"] != drill.state["round"]:
         changes |= _scene_timing(drill, scenario, state["scene"], now)
-    # The lock already serialises writers; the version check makes a broken lock fail loudly.
-    written = db.session.execute(
-        update(Drill)
-        .where(Drill.id == drill.id, Drill.state_version == version)
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
-    if written.rowcount != 1:
-        raise ConcurrentDrillChange(f"drill {drill.id} changed while locked")
-    for name, value in changes.items():
-        set_committed_value(drill, name, value)
-    db.session.flush()
+    write_state(drill, version, changes, ConcurrentDrillChange)
     return Recorded(stored)
 
 

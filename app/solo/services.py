@@ -14,9 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.authoring.access import may_read_version
 from app.extensions import db
@@ -28,6 +26,8 @@ from app.models.solo import SoloRun
 from app.models.solo import SoloStatus
 from app.redirects import safe_next_url
 from app.transactions import begin_write
+from app.transactions import lock_row
+from app.transactions import write_state
 from scenarios import play
 from scenarios.play import Rejected
 from scenarios.profiles import CAUTIOUS
@@ -146,15 +146,7 @@ def restart_run(run: SoloRun) -> SoloRun:
 
 def lock_run(run: SoloRun) -> SoloRun:
     """Start a write transaction and lock the run's row, returning the run freshly read under the lock."""
-    run_id = run.id
-    begin_write()
-    query = (
-        select(SoloRun)
-        .where(SoloRun.id == run_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return db.session.scalars(query).one()
+    return lock_row(SoloRun, run.id)
 
 
 def record_choice(run: SoloRun, choice_id: str, scene_id: str, key: str | None) -> Turn:
@@ -241,17 +233,7 @@ def _append(run: SoloRun, events: list[dict[str, Any]], role: str | None, key: s
     # A scenario that loops past the playthrough's guard can leave nobody able to act: end it there.
     if state["status"] != "running" or not players_turn(scenario, state, run.role_id):
         changes |= _scored(run, now)
-    written = db.session.execute(
-        update(SoloRun)
-        .where(SoloRun.id == run.id, SoloRun.state_version == version)
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
-    if written.rowcount != 1:
-        raise ConcurrentRunChange(f"solo run {run.id} changed while locked")
-    for name, value in changes.items():
-        set_committed_value(run, name, value)
-    db.session.flush()
+    write_state(run, version, changes, ConcurrentRunChange)
 
 
 def _scored(run: SoloRun, now: datetime) -> dict[str, Any]:
