@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_
 from sqlalchemy import select
 
+from app.authoring import access
 from app.extensions import db
 from app.library import library_versions
 from app.models import Role
@@ -50,3 +51,11 @@ def copy_source(user: User, value: str) -> str | None:
         )
         return own.working_text if own is not None else None
     return None
+
+
+def version_to_try(user: User, scenario: AuthoredScenario) -> ScenarioVersion | None:
+    """The version the overview offers to play: a writer's newest, a reviewer's the one they may play."""
+    if access.may_edit(user, scenario):
+        versions = scenario.versions()
+        return versions[0] if versions else None
+    return scenario.version(scenario.review_number or scenario.published_number)

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.auth.decorators import role_required
 from app.authoring import access
+from app.authoring import queries
 from app.authoring import screens
 from app.authoring import services
 from app.authoring.blueprint import bp
@@ -32,16 +33,11 @@ from app.models.authoring import Sharing
 def show(public_id: str) -> str:
     """Show one scenario: its state, versions, test play, review, sharing and retiring."""
     scenario = get_scenario(public_id)
-    versions = scenario.versions()
-    # Writers try their newest version; a reviewer the one they review (the one they may play).
-    if access.may_edit(current_user, scenario):
-        latest = versions[0] if versions else None
-    else:
-        latest = scenario.version(scenario.review_number or scenario.published_number)
+    latest = queries.version_to_try(current_user, scenario)
     return render_template(
         "authoring/show.html",
         scenario=scenario,
-        versions=versions,
+        versions=scenario.versions(),
         latest=latest,
         latest_verdict=screens.verdict(latest.source) if latest else None,
         is_owner=access.is_owner(current_user, scenario),
