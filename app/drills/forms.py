@@ -39,23 +39,36 @@ class JoinForm(FlaskForm):
     )
 
 
-class _EventForm(FlaskForm):
-    """Fields every participant event carries: the role, the scene it was made in, and a one-time key."""
+class StepForm(FlaskForm):
+    """Fields every step carries: the scene it was made in, and a one-time key against double submits."""
 
-    role = HiddenField(validators=[InputRequired(), Length(max=50), Regexp(ID_PATTERN)])
     scene = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
     key = HiddenField(validators=[InputRequired(), Regexp(KEY_PATTERN)])
 
 
-class ChoiceForm(_EventForm):
-    """A role's choice in a scene; the pressed button carries the choice id."""
+class ChoiceStepForm(StepForm):
+    """A choice in a scene; the pressed button carries the choice id. Solo practice sends just this."""
 
     choice = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
 
 
-class AnswerForm(_EventForm):
-    """A role's answer to one checkpoint question."""
+class AnswerStepForm(StepForm):
+    """An answer to one checkpoint question. Solo practice sends just this."""
 
     checkpoint = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
     # Radio buttons in the page; a missing answer is reported in words, not as a bad request.
     option = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
+
+
+class _RoleForm(FlaskForm):
+    """The role a drill participant acts as: one person may play several."""
+
+    role = HiddenField(validators=[InputRequired(), Length(max=50), Regexp(ID_PATTERN)])
+
+
+class ChoiceForm(_RoleForm, ChoiceStepForm):
+    """A role's choice in a scene."""
+
+
+class AnswerForm(_RoleForm, AnswerStepForm):
+    """A role's answer to one checkpoint question."""

@@ -1,10 +1,9 @@
-"""Forms of solo practice: starting a run, choosing, answering a checkpoint, starting again."""
+"""Forms of solo practice: starting a run and starting again; its steps send the drills' step forms."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
 from wtforms import StringField
 from wtforms.validators import AnyOf
 from wtforms.validators import InputRequired
@@ -13,7 +12,6 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
 from app.drills.forms import ID_PATTERN
-from app.drills.forms import KEY_PATTERN
 from app.solo.services import ORIGIN_LENGTH
 from app.solo.services import PROFILES
 
@@ -51,26 +49,6 @@ class StartForm(FlaskForm):
             self.scenario.errors = [*self.scenario.errors, str(_l("Velg ett scenario."))]
             return False
         return True
-
-
-class _StepForm(FlaskForm):
-    """Fields every step carries: the scene it was made in, and a one-time key against double submits."""
-
-    scene = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
-    key = HiddenField(validators=[InputRequired(), Regexp(KEY_PATTERN)])
-
-
-class ChoiceForm(_StepForm):
-    """The person's choice; the pressed button carries the choice id."""
-
-    choice = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
-
-
-class AnswerForm(_StepForm):
-    """The person's answer to one checkpoint question."""
-
-    checkpoint = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
-    option = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
 
 
 class RestartForm(FlaskForm):

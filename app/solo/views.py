@@ -7,6 +7,8 @@ Every logged-in person may practise. A run belongs to the person who started it:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import Blueprint
@@ -23,6 +25,8 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.authoring.access import may_read_version
+from app.drills.forms import AnswerStepForm
+from app.drills.forms import ChoiceStepForm
 from app.drills.wording import refusal_text
 from app.extensions import db
 from app.htmx import is_htmx
@@ -31,8 +35,6 @@ from app.models import ScenarioVersion
 from app.models.solo import SoloRun
 from app.solo import screens
 from app.solo import services
-from app.solo.forms import AnswerForm
-from app.solo.forms import ChoiceForm
 from app.solo.forms import RestartForm
 from app.solo.forms import StartForm
 from scenarios.vocabulary import DIMENSION_LABELS
@@ -150,8 +152,12 @@ def play(public_id: str) -> Response:
     return _play_page(_own_run(public_id))
 
 
-def _after_step(run: SoloRun, turn: services.Turn | None) -> Response:
-    """Answer a step: the next screen (a redirect without htmx), or the refusal in words."""
+def _take_step(run: SoloRun, record: Callable[[], services.Turn]) -> Response:
+    """Record a step and answer it: the next screen (a redirect without htmx), or the refusal in words."""
+    try:
+        turn: services.Turn | None = record()
+    except services.RunEnded:
+        turn = None
     db.session.commit()
     if turn is None:
         return _play_page(run, _("Denne øvingen er avsluttet. Du kan se debriefen eller øve på nytt."), 409)
@@ -166,31 +172,23 @@ def _after_step(run: SoloRun, turn: services.Turn | None) -> Response:
 def choose(public_id: str) -> Response:
     """Record the person's choice once, let the other roles play on, and show the feedback."""
     run = _own_run(public_id)
-    form = ChoiceForm()
+    form = ChoiceStepForm()
     if not form.validate_on_submit():
         return _play_page(run, _("Valget kom ikke fram. Prøv igjen."), 400)
-    try:
-        turn = services.record_choice(run, form.choice.data, form.scene.data, form.key.data)
-    except services.RunEnded:
-        turn = None
-    return _after_step(run, turn)
+    fields = (form.choice.data, form.scene.data, form.key.data)
+    return _take_step(run, partial(services.record_choice, run, *fields))
 
 
 @bp.post("/<public_id>/answer")
 def answer(public_id: str) -> Response:
     """Record the person's answer to a checkpoint once, and show whether it was right."""
     run = _own_run(public_id)
-    form = AnswerForm()
+    form = AnswerStepForm()
     if not form.validate_on_submit():
         message = _("Velg et svar før du sender.") if "option" in form.errors else _("Svaret kom ikke fram.")
         return _play_page(run, message, 400)
-    try:
-        turn = services.record_answer(
-            run, form.checkpoint.data, form.option.data, form.scene.data, form.key.data
-        )
-    except services.RunEnded:
-        turn = None
-    return _after_step(run, turn)
+    fields = (form.checkpoint.data, form.option.data, form.scene.data, form.key.data)
+    return _take_step(run, partial(services.record_answer, run, *fields))
 
 
 @bp.post("/<public_id>/restart")
