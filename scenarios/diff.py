@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from scenarios.model import Choice
 from scenarios.model import Scenario
 
 CONTEXT = "context"
@@ -20,6 +21,7 @@ CHANGED = "changed"
 RETITLED = "retitled"
 RERATED = "rerated"
 REROUTED = "rerouted"
+REVISED = "revised"
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def unified(hunks: list[DiffHunk], old_name: str = "old", new_name: str = "new")
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # ADDED | REMOVED | RETITLED | RERATED | REROUTED
+    kind: str  # ADDED | REMOVED | RETITLED | RERATED | REROUTED | REVISED
     element: str  # scenario | role | info | scene | choice | inject | ending
     id: str  # a choice is "scene/role/choice"
     old_line: int | None
@@ -140,6 +142,30 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# What a choice does besides its label, each compared on its own so the summary names what changed.
+_ASPECTS: dict[str, tuple[str, str]] = {
+    "shares": ("{noun} «{id}» deler nå {new} (før {old}).", "{noun} '{id}' now shares {new} (was {old})."),
+    "baton": (
+        "{noun} «{id}» gjør nå dette med stafetten: {new} (før {old}).",
+        "{noun} '{id}' now does this with the baton: {new} (was {old}).",
+    ),
+    "bti": (
+        "{noun} «{id}» setter nå BTI-nivå {new} (før {old}).",
+        "{noun} '{id}' now sets BTI level {new} (was {old}).",
+    ),
+    "actions": (
+        "{noun} «{id}» har nå handlingene {new} (før {old}).",
+        "{noun} '{id}' now has the actions {new} (was {old}).",
+    ),
+}
+
+_BATON = {
+    "propose": ("foreslå", "propose"),
+    "accept": ("ta imot", "accept"),
+    "take": ("ta", "take"),
+    "release": ("gi fra seg", "release"),
+}
+
 _RATINGS = {"good": ("god", "good"), "mixed": ("middels", "mixed"), "poor": ("svak", "poor")}
 
 
@@ -152,6 +178,8 @@ class _Item:
     line: int
     rating: str = ""
     targets: tuple[str, ...] = ()
+    # (aspect, description) pairs, in the order of ``_ASPECTS``; an aspect a choice lacks reads as "none".
+    aspects: tuple[tuple[str, str], ...] = ()
 
 
 def structural_changes(old: Scenario, new: Scenario, lang: str = "nb") -> list[Change]:
@@ -173,7 +201,7 @@ def structural_changes(old: Scenario, new: Scenario, lang: str = "nb") -> list[C
     changes += _compare("info", _infos(old), _infos(new), lang)
     kept = {s.id for s in old.scenes} & {s.id for s in new.scenes}
     changes += _compare("scene", _scenes(old), _scenes(new), lang)
-    changes += _compare("choice", _choices(old, kept), _choices(new, kept), lang)
+    changes += _compare("choice", _choices(old, kept, lang == "en"), _choices(new, kept, lang == "en"), lang)
     changes += _compare("inject", _injects(old), _injects(new), lang)
     changes += _compare("ending", _endings(old), _endings(new), lang)
     return changes
@@ -202,15 +230,30 @@ def _scenes(scenario: Scenario) -> dict[str, _Item]:
     )
 
 
-def _choices(scenario: Scenario, scenes: set[str]) -> dict[str, _Item]:
+def _choices(scenario: Scenario, scenes: set[str], en: bool) -> dict[str, _Item]:
     """Choices of the scenes both versions have; a new scene's choices come with the scene."""
     return _first(
-        _Item(f"{s.id}/{section.role}/{c.id}", c.label, c.line)
+        _Item(f"{s.id}/{section.role}/{c.id}", c.label, c.line, aspects=_choice_aspects(c, en))
         for s in scenario.scenes
         if s.id in scenes
         for section in s.roles
         for c in section.choices
     )
+
+
+def _choice_aspects(choice: Choice, en: bool) -> tuple[tuple[str, str], ...]:
+    """What a choice shares, does with the baton, sets as BTI level and records as actions, in plain text."""
+    shares = "; ".join(
+        f"{', '.join(share.infos)} -> {', '.join(share.to)}" + (f" ({share.basis})" if share.basis else "")
+        for share in choice.shares
+    )
+    baton = ""
+    if choice.baton is not None:
+        kind = _BATON.get(choice.baton.kind, (choice.baton.kind, choice.baton.kind))[1 if en else 0]
+        baton = kind + (f" {choice.baton.to}" if choice.baton.to else "")
+    bti = "" if choice.bti is None else str(choice.bti)
+    actions = ", ".join(action.kind + "".join(f" .{tag}" for tag in action.tags) for action in choice.actions)
+    return (("shares", shares), ("baton", baton), ("bti", bti), ("actions", actions))
 
 
 def _injects(scenario: Scenario) -> dict[str, _Item]:
@@ -250,11 +293,23 @@ def _compare(element: str, old: dict[str, _Item], new: dict[str, _Item], lang: s
         if before.targets != item.targets:
             text = say(REROUTED, id=item_id, new=_listing(item.targets, en), old=_listing(before.targets, en))
             changes.append(Change(REROUTED, element, item_id, before.line, item.line, text))
+        for (aspect, was), (_, now) in zip(before.aspects, item.aspects, strict=False):
+            if was != now:
+                text = _ASPECTS[aspect][1 if en else 0].format(
+                    noun=noun, id=item_id, new=_described(now, en), old=_described(was, en)
+                )
+                changes.append(Change(REVISED, element, item_id, before.line, item.line, text))
     return changes
 
 
 def _rating(rating: str, en: bool) -> str:
     return _RATINGS.get(rating, (rating, rating))[1 if en else 0]
+
+
+def _described(value: str, en: bool) -> str:
+    if not value:
+        return "nothing" if en else "ingenting"
+    return f"'{value}'" if en else f"«{value}»"
 
 
 def _listing(targets: tuple[str, ...], en: bool) -> str:

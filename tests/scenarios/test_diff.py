@@ -15,6 +15,7 @@ from scenarios.diff import REMOVED
 from scenarios.diff import RERATED
 from scenarios.diff import REROUTED
 from scenarios.diff import RETITLED
+from scenarios.diff import REVISED
 from scenarios.diff import Change
 from scenarios.diff import diff_sources
 from scenarios.diff import structural_changes
@@ -208,3 +209,30 @@ def test_a_library_scenario_against_a_shortened_copy(path: Path) -> None:
     assert [(c.kind, c.element, c.id, c.old_line) for c in found] == [(REMOVED, "ending", last.id, last.line)]
     [hunk] = diff_sources(source, shortened)
     assert hunk.kind == REMOVED and hunk.old_start == last.line - 3
+
+
+def test_a_changed_share_baton_bti_level_and_action_of_a_choice_are_reported() -> None:
+    new = (
+        BASE.replace("Deler: fravaer -> helse (samtykke)", "Deler: fravaer -> laerer, helse (samtykke)")
+        .replace("  - Handling: samtale-barn", "  - Handling: samtale-barn\n  - BTI: 1")
+        .replace("  - Handling: melding-bvt", "  - Handling: melding-bvt\n  - Stafett: foreslå helse")
+    )
+    found = changes(BASE, new)
+    assert [(c.kind, c.element, c.id) for c in found] == [
+        (REVISED, "choice", "s1/laerer/del"),
+        (REVISED, "choice", "s1/helse/samtale"),
+        (REVISED, "choice", "s2/laerer/meld"),
+    ]
+    assert found[0].message == (
+        "Valget «s1/laerer/del» deler nå «fravaer -> laerer, helse (consent)» "
+        "(før «fravaer -> helse (consent)»)."
+    )
+    assert found[1].message == "Valget «s1/helse/samtale» setter nå BTI-nivå «1» (før ingenting)."
+    english = [c.message for c in changes(BASE, new, lang="en")]
+    assert "Choice 's2/laerer/meld' now does this with the baton: 'propose helse' (was nothing)." in english
+
+
+def test_a_changed_action_of_a_choice_is_reported() -> None:
+    new = BASE.replace("  - Handling: melding-bvt", "  - Handling: samtale-barn")
+    [change] = changes(BASE, new)
+    assert change.kind == REVISED and "handlingene «talk_child» (før «report_bvt»)" in change.message
