@@ -23,6 +23,16 @@ def is_owner(user: User, scenario: AuthoredScenario) -> bool:
     return scenario.owner_id == user.id
 
 
+def may_share(user: User, scenario: AuthoredScenario) -> bool:
+    """The owner chooses the sharing, and so may an administrator of its organisation who sees it."""
+    return is_owner(user, scenario) or is_admin_of(user, scenario)
+
+
+def is_admin_of(user: User, scenario: AuthoredScenario) -> bool:
+    """Only an administrator of the owner's organisation shares a scenario with every organisation."""
+    return user.has_role(Role.ADMIN) and user.organisation_id == scenario.organisation_id
+
+
 def may_edit(user: User, scenario: AuthoredScenario) -> bool:
     """The owner and the co-authors write the text and save versions."""
     return is_owner(user, scenario) or user.id in scenario.co_author_ids
@@ -38,8 +48,13 @@ def is_reviewer(user: User, scenario: AuthoredScenario) -> bool:
 
 
 def may_view(user: User, scenario: AuthoredScenario) -> bool:
-    """Its writers always; a reviewer while there is something of it to review or review comments to see."""
+    """Its writers always; a reviewer while there is something of it to review or review comments to see.
+
+    An administrator of its organisation also sees a published scenario, to decide who it is shared with.
+    """
     if may_edit(user, scenario):
+        return True
+    if scenario.published_number is not None and is_admin_of(user, scenario) and user.has_role(Role.AUTHOR):
         return True
     return is_reviewer(user, scenario) and (
         scenario.state == AuthoringState.REVIEW or scenario.reviewer_id == user.id

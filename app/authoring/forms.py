@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
+from wtforms import BooleanField
 from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import RadioField
@@ -14,18 +15,25 @@ from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
+from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
+from wtforms.validators import ValidationError
 
 from app.authoring import services
 from app.authoring.queries import my_scenarios
 from app.authoring.services import MAX_TEXT_CHARS
 from app.library import library_versions
+from app.models import ScenarioVersion
 from app.models import User
 from app.models.authoring import AuthoredScenario
 from app.models.authoring import Sharing
+from scenarios.check import check_source
+
+# No scenario of at most 5 MB has more lines than this; a bigger number is refused before any query.
+MAX_LINE = MAX_TEXT_CHARS
 
 
 class TemplateForm(FlaskForm):
@@ -40,10 +48,27 @@ class CopyForm(FlaskForm):
     )
 
 
+# Browsers label a .md file in different ways; anything else (an image, a PDF, a Word file) is refused.
+MARKDOWN_TYPES = {"text/markdown", "text/x-markdown", "text/plain", "application/octet-stream", ""}
+
+
+def markdown_file(form: FlaskForm, field: FileField) -> None:
+    """Accept only a file named .md or .markdown that the browser sends as text (or as unknown bytes)."""
+    upload = field.data
+    name = (upload.filename or "").casefold()
+    kind = (upload.mimetype or "").casefold()
+    if not name.endswith((".md", ".markdown")) or kind not in MARKDOWN_TYPES:
+        raise ValidationError(
+            _("Velg en Markdown-fil som slutter på .md eller .markdown. Andre filtyper kan ikke lastes inn.")
+        )
+
+
 class ImportForm(FlaskForm):
     """Upload a scenario written elsewhere as a Markdown file."""
 
-    file = FileField(_l("Scenariofil (.md)"), validators=[FileRequired(_l("Velg en fil å laste opp."))])
+    file = FileField(
+        _l("Scenariofil (.md)"), validators=[FileRequired(_l("Velg en fil å laste opp.")), markdown_file]
+    )
 
 
 class EditorForm(FlaskForm):
@@ -73,7 +98,12 @@ class PreviewForm(FlaskForm):
 class SubmitForm(FlaskForm):
     """Which saved version goes to review, and who reviews it."""
 
-    version = SelectField(_l("Versjon"), choices=[], coerce=int, validators=[InputRequired()])
+    version = SelectField(
+        _l("Versjon"),
+        choices=[],
+        coerce=int,
+        validators=[InputRequired(_l("Velg en lagret versjon uten feil."))],
+    )
     reviewer = SelectField(
         _l("Hvem skal vurdere den?"),
         choices=[],
@@ -81,18 +111,28 @@ class SubmitForm(FlaskForm):
     )
 
 
+def _stripped(value: str | None) -> str | None:
+    """Leading and trailing blanks removed, so a comment of spaces counts as empty."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class CommentForm(FlaskForm):
     """A remark on one line (or on the whole version when the line is left empty)."""
 
     line = IntegerField(
         _l("Linje"),
-        validators=[Optional(), NumberRange(min=1, message=_l("Linjenummeret må være 1 eller mer."))],
+        validators=[
+            Optional(),
+            NumberRange(min=1, message=_l("Linjenummeret må være 1 eller mer.")),
+            NumberRange(max=MAX_LINE, message=_l("Linja finnes ikke i denne versjonen.")),
+        ],
         render_kw={"inputmode": "numeric", "min": 1},
     )
     body = TextAreaField(
         _l("Kommentar"),
+        filters=[_stripped],
         validators=[
-            InputRequired(_l("Skriv kommentaren.")),
+            DataRequired(_l("Skriv kommentaren.")),
             Length(max=4000, message=_l("Kommentaren kan ha høyst %(max)d tegn.")),
         ],
         render_kw={"rows": 3},
@@ -100,10 +140,10 @@ class CommentForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    """Approve or send back, with an optional word to the author."""
+    """Approve or send back, with a word to the author (required when sending back, checked in the view)."""
 
     body = TextAreaField(
-        _l("Melding til forfatteren (valgfritt)"),
+        _l("Melding til forfatteren"),
         validators=[Length(max=4000, message=_l("Meldingen kan ha høyst %(max)d tegn."))],
         render_kw={"rows": 2},
     )
@@ -135,7 +175,14 @@ class RemoveCoAuthorForm(FlaskForm):
 
 
 class RetireForm(FlaskForm):
-    """Take the scenario out of the library; a button and a CSRF token."""
+    """Take the scenario out of the library, once the owner has ticked that they understand what it does."""
+
+    confirm = BooleanField(
+        _l("Jeg forstår at scenariet forsvinner fra biblioteket, så ingen kan lage nye øvelser på det."),
+        validators=[
+            DataRequired(_l("Kryss av for at du forstår hva som skjer, så trekkes scenariet tilbake."))
+        ],
+    )
 
 
 def copy_choices(user: User) -> list[SelectChoice]:
@@ -150,17 +197,22 @@ def _people(users: list[User]) -> list[SelectChoice]:
     return [SelectChoice("", _("Velg"))] + [SelectChoice(str(u.id), u.display_name) for u in users]
 
 
-def co_author_form(scenario: AuthoredScenario) -> CoAuthorForm:
-    """The invite form with the organisation's other authors as choices."""
-    form = CoAuthorForm()
+def co_author_form(scenario: AuthoredScenario, fresh: bool = False) -> CoAuthorForm:
+    """The invite form with the organisation's other authors as choices; ``fresh`` ignores posted data."""
+    form = CoAuthorForm(formdata=None) if fresh else CoAuthorForm()
     form.user.choices = _people(services.co_author_candidates(scenario))
     return form
 
 
-def submit_form(scenario: AuthoredScenario) -> SubmitForm:
-    """The review form with the scenario's saved versions and its possible reviewers as choices."""
-    form = SubmitForm()
-    versions = scenario.versions()
+def submittable_versions(scenario: AuthoredScenario) -> list[ScenarioVersion]:
+    """The saved versions without errors, newest first: the only ones a reviewer can be sent."""
+    return [v for v in scenario.versions() if check_source(v.source).ok]
+
+
+def submit_form(scenario: AuthoredScenario, fresh: bool = False) -> SubmitForm:
+    """The review form with the error-free saved versions and the possible reviewers as choices."""
+    form = SubmitForm(formdata=None) if fresh else SubmitForm()
+    versions = submittable_versions(scenario)
     form.version.choices = [SelectChoice(v.number, _("Versjon %(n)d", n=v.number)) for v in versions]
     form.reviewer.choices = _people(services.reviewers_for(scenario))
     return form

@@ -49,9 +49,21 @@ def get_version(scenario: AuthoredScenario, number: int) -> ScenarioVersion:
     return or_404(scenario.version(number))
 
 
+# The largest number a version (or line) column holds on every database; a bigger query value is no version.
+MAX_NUMBER = 2**31 - 1
+
+
+def number_arg(name: str) -> int | None:
+    """A whole number from the query string, None when absent or not a number; 404 beyond any version."""
+    number = request.args.get(name, type=int)
+    if number is not None and not 0 <= number <= MAX_NUMBER:
+        abort(404)
+    return number
+
+
 def source_for(scenario: AuthoredScenario) -> tuple[str, ScenarioVersion | None]:
     """The text a read-only page shows: ``?version=n`` if given, else the working copy (owner) or latest."""
-    number = request.args.get("version", type=int)
+    number = number_arg("version")
     if number is not None:
         saved = get_version(scenario, number)
         return saved.source, saved

@@ -7,6 +7,7 @@ reviewer, never interleave. Services flush but never commit; the view commits on
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -42,6 +43,15 @@ class AuthoringError(Exception):
         self.reason = reason
 
 
+class NameTaken(AuthoringError):
+    """The version's id or title is already another library scenario's: it would read as a twin."""
+
+    def __init__(self, title: str, scenario_id: str) -> None:
+        super().__init__("name_taken")
+        self.title = title
+        self.scenario_id = scenario_id
+
+
 class StaleRevision(AuthoringError):
     """The text was saved from an older revision than the one stored: another tab got there first."""
 
@@ -69,6 +79,31 @@ def decode_upload(data: bytes) -> str:
     if "\x00" in text:
         raise AuthoringError("encoding")
     return text.replace("\r\n", "\n")
+
+
+_FRONT_KEY = re.compile(r"^(id|title):[ \t]*(.*?)[ \t]*$")
+
+
+def renamed_as_copy(text: str) -> str:
+    """The text with ``-kopi`` on its id and « (kopi)» on its title, so a copy never poses as its source.
+
+    Only the top-level ``id:`` and ``title:`` lines of the front matter change; the rest stays as written.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            break
+        match = _FRONT_KEY.match(lines[index])
+        if match is None or not match.group(2):
+            continue
+        key, value = match.groups()
+        quote = value[0] if value[0] in "'\"" and value.endswith(value[0]) and len(value) > 1 else ""
+        bare = value[1:-1] if quote else value
+        bare = f"{bare}-kopi" if key == "id" else f"{bare} (kopi)"
+        lines[index] = f"{key}: {quote}{bare}{quote}"
+    return "\n".join(lines)
 
 
 def title_of(text: str) -> str:
@@ -234,8 +269,12 @@ def submit_for_review(scenario: AuthoredScenario, number: int, reviewer: User) -
     version = scenario.version(number)
     if version is None:
         raise AuthoringError("no_version")
-    if not check_source(version.source).ok:
+    result = check_source(version.source)
+    if not result.ok or result.scenario is None:
         raise AuthoringError("errors")
+    taken = name_taken_by(scenario, result.scenario.meta.id, result.scenario.meta.title)
+    if taken is not None:
+        raise NameTaken(taken, result.scenario.meta.id)
     if reviewer.id not in {user.id for user in reviewers_for(scenario)}:
         raise AuthoringError("reviewer")
     scenario.state = AuthoringState.REVIEW
@@ -246,10 +285,35 @@ def submit_for_review(scenario: AuthoredScenario, number: int, reviewer: User) -
     return scenario
 
 
+def name_taken_by(scenario: AuthoredScenario, scenario_id: str, title: str) -> str | None:
+    """The title of a built-in or another published scenario with this id or title, if there is one."""
+    wanted_title = title.strip().casefold()
+    built_in = db.session.execute(
+        select(ScenarioVersion.scenario_key, ScenarioVersion.title).where(ScenarioVersion.origin == "library")
+    )
+    for key, other_title in built_in:
+        if key == scenario_id or other_title.strip().casefold() == wanted_title:
+            return other_title
+    published = db.session.scalars(
+        select(ScenarioVersion)
+        .join(AuthoredScenario, ScenarioVersion.authored_scenario_id == AuthoredScenario.id)
+        .where(
+            ScenarioVersion.number == AuthoredScenario.published_number,
+            AuthoredScenario.id != scenario.id,
+        )
+    )
+    for version in published:
+        model = parse(version.source).scenario
+        other_id = model.meta.id if model is not None else ""
+        if other_id == scenario_id or version.title.strip().casefold() == wanted_title:
+            return version.title
+    return None
+
+
 def add_comment(scenario: AuthoredScenario, user: User, line: int | None, body: str) -> ReviewComment:
     """Note a remark on a line of the version under review (or last reviewed).
 
-    :raise AuthoringError: "forbidden" or "no_version".
+    :raise AuthoringError: "forbidden", "no_version" or "no_line" (a line the version does not have).
     """
     scenario = lock_scenario(scenario)
     if not access.may_comment(user, scenario):
@@ -258,11 +322,13 @@ def add_comment(scenario: AuthoredScenario, user: User, line: int | None, body: 
     if version is None:
         raise AuthoringError("no_version")
     lines = version.source.count("\n") + 1
+    if line is not None and not 1 <= line <= lines:
+        raise AuthoringError("no_line")
     comment = ReviewComment(
         authored_scenario_id=scenario.id,
         version_id=version.id,
         author_id=user.id,
-        line=line if line is not None and 1 <= line <= lines else None,
+        line=line,
         body=body.strip()[:4000],
     )
     db.session.add(comment)
@@ -315,9 +381,17 @@ def send_back(scenario: AuthoredScenario, reviewer: User, body: str = "") -> Aut
     return scenario
 
 
-def set_sharing(scenario: AuthoredScenario, sharing: Sharing) -> AuthoredScenario:
-    """Choose whose library gets the published version: the owner's organisation, or all."""
+def set_sharing(scenario: AuthoredScenario, sharing: Sharing, user: User) -> AuthoredScenario:
+    """Choose whose library gets the published version: the owner's organisation, or all.
+
+    :raise AuthoringError: "forbidden" unless the user may share it; "share_all" when someone other
+        than an administrator of its organisation chooses every organisation.
+    """
     scenario = lock_scenario(scenario)
+    if not access.may_share(user, scenario):
+        raise AuthoringError("forbidden")
+    if sharing == Sharing.ALL and not access.is_admin_of(user, scenario):
+        raise AuthoringError("share_all")
     scenario.sharing = sharing
     scenario.updated_at = utcnow()
     db.session.flush()

@@ -113,14 +113,18 @@ def test_a_library_scenario_can_be_copied(app, client, author):
     html = client.get("/authoring/").get_data(as_text=True)
     assert f'value="v{version_id}"' in html
     public_id = new_draft(client, "copy", source=f"v{version_id}")
-    assert stored(app, public_id).working_text == MINIMAL
-    assert stored(app, public_id).title == "Et lite scenario"
+    # The copy starts with its own id and title, so it never poses as the built-in scenario.
+    copied = stored(app, public_id)
+    assert copied.working_text == MINIMAL.replace("id: minimal", "id: minimal-kopi", 1).replace(
+        "title: Et lite scenario", "title: Et lite scenario (kopi)", 1
+    )
+    assert copied.title == "Et lite scenario (kopi)"
 
 
 def test_my_own_scenario_can_be_copied_but_not_someone_elses(app, client, author, make_user, client_for):
     mine = new_draft(client)
     copy = new_draft(client, "copy", source=f"s{mine}")
-    assert stored(app, copy).working_text == stored(app, mine).working_text
+    assert stored(app, copy).title == f"{stored(app, mine).title} (kopi)"
     other = client_for(make_user(role="author", org=None))
     response = other.post(
         "/authoring/new/copy", data={"source": f"s{mine}", "csrf_token": csrf_token(other, "/authoring/")}

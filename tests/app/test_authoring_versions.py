@@ -217,13 +217,16 @@ def test_the_explorer_names_an_ending_nobody_reaches(writer, draft):
 def test_only_an_error_free_saved_version_can_be_submitted(app, writer, reviewer):
     public_id = new_draft(writer)
     save_version(writer, public_id, MINIMAL.replace("#slutt-god)", "#borte)"))
+    overview = writer.get(f"/authoring/{public_id}").get_data(as_text=True)
+    assert "Ingen av de lagrede versjonene er uten feil" in overview and 'id="submit-form"' not in overview
     response = submit(writer, public_id, 1, reviewer)
-    assert "Versjonen har feil" in writer.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Ingen av de lagrede versjonene er uten feil" in response.get_data(as_text=True)
     assert stored(app, public_id).state == "draft"
 
 
 def test_the_owner_cannot_review_their_own_scenario(app, writer, author, draft, make_user, org):
-    assert submit(writer, draft, 1, author).status_code == 303
+    assert submit(writer, draft, 1, author).status_code == 422
     assert stored(app, draft).state == "draft"  # the owner is no reviewer
     admin = make_user(role="admin", org=org)
     assert submit(writer, draft, 1, admin).status_code == 303
@@ -301,15 +304,18 @@ def test_drafts_and_scenarios_in_review_stay_out_of_the_library(app, writer, rev
         assert [v.origin for v in library_versions(org.id)] == []
 
 
-def test_sharing_with_own_organisation_or_with_all(app, writer, published, org, make_org):
+def test_sharing_with_own_organisation_or_with_all(app, client_for, make_user, published, org, make_org):
     other = make_org("Nabokommune")
     with app.app_context():
         assert [v.title for v in library_versions(org.id)] == ["Et lite scenario"]
         assert library_versions(other.id) == []
-    assert post(writer, f"/authoring/{published}/sharing", sharing="all").status_code == 303
+    admin = client_for(make_user(role="admin", org=org))
+    page = admin.get(f"/authoring/{published}")
+    assert page.status_code == 200 and 'id="sharing-form"' in page.get_data(as_text=True)
+    assert post(admin, f"/authoring/{published}/sharing", sharing="all").status_code == 303
     with app.app_context():
         assert [v.title for v in library_versions(other.id)] == ["Et lite scenario"]
-    post(writer, f"/authoring/{published}/sharing", sharing="organisation")
+    post(admin, f"/authoring/{published}/sharing", sharing="organisation")
     with app.app_context():
         assert library_versions(other.id) == []
 
@@ -327,7 +333,7 @@ def test_retiring_removes_it_from_the_library_but_drills_keep_their_version(
     app, writer, published, org, make_user
 ):
     drill_id = drill_on_the_library_version(app, org, make_user(role="facilitator", org=org))
-    assert post(writer, f"/authoring/{published}/retire").status_code == 303
+    assert post(writer, f"/authoring/{published}/retire", confirm="y").status_code == 303
     assert stored(app, published).state == "retired"
     with app.app_context():
         assert library_versions(org.id) == []

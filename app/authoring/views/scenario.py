@@ -7,6 +7,7 @@ from flask import abort
 from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from app.auth.decorators import role_required
 from app.authoring import access
@@ -20,21 +21,21 @@ from app.authoring.forms import SharingForm
 from app.authoring.forms import co_author_form
 from app.authoring.forms import submit_form
 from app.authoring.loading import back_to
+from app.authoring.loading import current_author
 from app.authoring.loading import get_scenario
+from app.authoring.refusals import refusal_text
 from app.authoring.refusals import refused
 from app.extensions import db
 from app.models import Role
 from app.models import User
+from app.models.authoring import AuthoredScenario
 from app.models.authoring import Sharing
 
 
-@bp.get("/<public_id>")
-@role_required(Role.AUTHOR)
-def show(public_id: str) -> str:
-    """Show one scenario: its state, versions, test play, review, sharing and retiring."""
-    scenario = get_scenario(public_id)
+def overview(scenario: AuthoredScenario, status: int = 200, **forms: FlaskForm) -> tuple[str, int]:
+    """The scenario's overview; forms given carry what was posted, with the errors marked on their fields."""
     latest = queries.version_to_try(current_user, scenario)
-    return render_template(
+    page = render_template(
         "authoring/show.html",
         scenario=scenario,
         versions=scenario.versions(),
@@ -42,25 +43,42 @@ def show(public_id: str) -> str:
         latest_verdict=screens.verdict(latest.source) if latest else None,
         is_owner=access.is_owner(current_user, scenario),
         may_edit=access.may_edit(current_user, scenario),
-        co_author_form=co_author_form(scenario),
+        may_share=access.may_share(current_user, scenario),
+        may_share_all=access.is_admin_of(current_user, scenario),
+        co_author_form=forms.get("co_author_form") or co_author_form(scenario, fresh=True),
         may_review=access.may_review(current_user, scenario),
-        submit_form=submit_form(scenario),
-        sharing_form=SharingForm(sharing=scenario.sharing.value),
-        retire_form=RetireForm(),
-        remove_form=RemoveCoAuthorForm(),
+        submit_form=forms.get("submit_form") or submit_form(scenario, fresh=True),
+        sharing_form=forms.get("sharing_form") or SharingForm(formdata=None, sharing=scenario.sharing.value),
+        retire_form=forms.get("retire_form") or RetireForm(formdata=None),
+        remove_form=RemoveCoAuthorForm(formdata=None),
         solo_ready=screens.solo_ready(),
     )
+    return page, status
+
+
+@bp.get("/<public_id>")
+@role_required(Role.AUTHOR)
+def show(public_id: str) -> tuple[str, int]:
+    """Show one scenario: its state, versions, test play, review, sharing and retiring."""
+    return overview(get_scenario(public_id))
 
 
 @bp.post("/<public_id>/sharing")
 @role_required(Role.AUTHOR)
-def sharing(public_id: str) -> Response:
+def sharing(public_id: str) -> Response | tuple[str, int]:
     """Choose whether the published scenario goes to our organisation only or to all organisations."""
-    scenario = get_scenario(public_id, own=True)
+    scenario = get_scenario(public_id)
+    if not access.may_share(current_user, scenario):
+        abort(403)
     form = SharingForm()
     if not form.validate_on_submit():
-        return back_to(scenario, _("Velg hvem som skal få scenariet."), "error")
-    services.set_sharing(scenario, Sharing(form.sharing.data))
+        return overview(scenario, 422, sharing_form=form)
+    try:
+        services.set_sharing(scenario, Sharing(form.sharing.data), current_author())
+    except services.AuthoringError as error:
+        db.session.rollback()
+        form.sharing.errors = [refusal_text(error)]
+        return overview(scenario, 403 if error.reason == "share_all" else 422, sharing_form=form)
     db.session.commit()
     return back_to(scenario, _("Delingen er lagret."))
 
@@ -96,11 +114,12 @@ def remove_co_author(public_id: str, user_id: int) -> Response:
 
 @bp.post("/<public_id>/retire")
 @role_required(Role.AUTHOR)
-def retire(public_id: str) -> Response:
+def retire(public_id: str) -> Response | tuple[str, int]:
     """Take the scenario out of the library; drills already made keep their version."""
     scenario = get_scenario(public_id, own=True)
-    if not RetireForm().validate_on_submit():
-        abort(400)
+    form = RetireForm()
+    if not form.validate_on_submit():
+        return overview(scenario, 422, retire_form=form)
     try:
         services.retire(scenario)
     except services.AuthoringError as error:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response
 from flask import make_response
 from flask import render_template
-from flask import request
 from flask_login import current_user
 
 from app.auth.decorators import role_required
@@ -16,6 +15,7 @@ from app.authoring import services
 from app.authoring.blueprint import bp
 from app.authoring.loading import get_scenario
 from app.authoring.loading import get_version
+from app.authoring.loading import number_arg
 from app.models import Role
 
 
@@ -60,8 +60,8 @@ def export(public_id: str, number: int) -> Response:
 def diff(public_id: str) -> str:
     """Compare two saved versions: changed lines and what changed in the scenario's structure."""
     scenario = get_scenario(public_id)
-    old = get_version(scenario, request.args.get("a", type=int) or 0)
-    new = get_version(scenario, request.args.get("b", type=int) or 0)
+    old = get_version(scenario, number_arg("a") or 0)
+    new = get_version(scenario, number_arg("b") or 0)
     return render_template(
         "authoring/diff.html",
         scenario=scenario,

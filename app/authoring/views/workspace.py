@@ -8,8 +8,12 @@ from flask import Response
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.decorators import role_required
 from app.authoring import queries
@@ -22,6 +26,8 @@ from app.authoring.forms import TemplateForm
 from app.authoring.forms import copy_choices
 from app.authoring.loading import current_author
 from app.authoring.refusals import refusal_text
+from app.errors import ERROR_TEXTS
+from app.errors import render_error
 from app.extensions import db
 from app.models import Role
 from app.models.authoring import AuthoredScenario
@@ -30,17 +36,30 @@ from app.models.authoring import AuthoredScenario
 def _workspace(status: int = 200, **forms: Any) -> tuple[str, int]:
     """Render the workspace with fresh forms, or the ones given (carrying errors)."""
     me = current_author()
-    copy_form = forms.get("copy_form") or CopyForm()
+    copy_form = forms.get("copy_form") or CopyForm(formdata=None)
     copy_form.source.choices = copy_choices(me)
     page = render_template(
         "authoring/index.html",
         scenarios=queries.my_scenarios(me),
         waiting=queries.waiting_for(me),
-        template_form=forms.get("template_form") or TemplateForm(),
+        template_form=forms.get("template_form") or TemplateForm(formdata=None),
         copy_form=copy_form,
-        import_form=forms.get("import_form") or ImportForm(),
+        import_form=forms.get("import_form") or ImportForm(formdata=None),
     )
     return page, status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
+    """An upload over the app's size limit: the import form again with the limit on its file field.
+
+    The body is never read, so every form is built without posted data.
+    """
+    if request.endpoint != "authoring.import_file" or not current_user.is_authenticated:
+        return render_error(413, str(ERROR_TEXTS[413][0]), str(ERROR_TEXTS[413][1]))
+    form = ImportForm(formdata=None)
+    form.file.errors = [_("Fila er for stor (høyst 5 MB).")]
+    return _workspace(413, import_form=form)
 
 
 def _created(scenario: AuthoredScenario) -> Response:
@@ -80,9 +99,15 @@ def create_copy() -> Response | tuple[str, int]:
         if not form.source.errors:
             form.source.errors = [_("Velg et scenario fra lista.")]
         return _workspace(400, copy_form=form)
-    scenario = services.create_scenario(me, text)
+    scenario = services.create_scenario(me, services.renamed_as_copy(text))
     db.session.commit()
-    flash(_("Et nytt utkast er laget som kopi. Gi det en egen id og tittel i toppteksten."), "success")
+    flash(
+        _(
+            "Et nytt utkast er laget som kopi, med «-kopi» i id-en og «(kopi)» i tittelen. "
+            "Gi det gjerne en egen id og tittel i toppteksten."
+        ),
+        "success",
+    )
     return _created(scenario)
 
 
@@ -109,9 +134,10 @@ def import_file() -> Response | tuple[str, int]:
     errors = screens.verdict(text).errors
     if errors:
         flash(
-            _(
-                "Fila er lastet inn, men har %(count)d feil. Rett dem i editoren; hver feil viser linja.",
-                count=len(errors),
+            ngettext(
+                "Fila er lastet inn, men har %(num)d feil. Rett den i editoren; feilen viser linja.",
+                "Fila er lastet inn, men har %(num)d feil. Rett dem i editoren; hver feil viser linja.",
+                len(errors),
             ),
             "info",
         )
