@@ -144,6 +144,7 @@ class DecisionForm(FlaskForm):
 
     body = TextAreaField(
         _l("Melding til forfatteren"),
+        id="decision-body",
         validators=[Length(max=4000, message=_l("Meldingen kan ha høyst %(max)d tegn."))],
         render_kw={"rows": 2},
     )
