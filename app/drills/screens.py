@@ -157,6 +157,15 @@ def phase_text(drill: Drill, scene: Scene | None, waiting: int, chosen: bool, yo
     return _("%(scene)s pågår.", scene=title)
 
 
+def shuffled_choices(choices: list[Choice], public_id: str, scene_id: str, role_id: str) -> list[Choice]:
+    """The choices in an order fixed per drill or run, scene and role, so the file's order gives nothing away.
+
+    Only the screen reorders: the runtime, the scoring and the explorer keep the file's order.
+    """
+    seed = f"{public_id}:{scene_id}:{role_id}:"
+    return sorted(choices, key=lambda choice: hashlib.sha256((seed + choice.id).encode()).hexdigest())
+
+
 def role_screen(drill: Drill, role_id: str | None, roles: list[str], now: datetime) -> RoleScreen:
     """Build what ``role_id`` may see (what all roles see, when None) for a person playing ``roles``."""
     scenario = drill.scenario
@@ -174,7 +183,11 @@ def role_screen(drill: Drill, role_id: str | None, roles: list[str], now: dateti
         roles=[r for r in (scenario.role(role) for role in roles) if r is not None],
         scene=scene,
         section=scene.section(role_id) if scene and role_id else None,
-        choices=play.available_choices(scenario, state, role_id) if can_choose else [],
+        choices=shuffled_choices(
+            play.available_choices(scenario, state, role_id), drill.public_id, scene.id, role_id
+        )
+        if can_choose and scene and role_id
+        else [],
         chosen=scene.choice(role_id, chosen_id) if scene and role_id and chosen_id else None,
         waiting_for=[wording.role_name(scenario, role) for role in waiting],
         questions=_questions(scene, state, role_id) if role_id else [],

@@ -97,9 +97,26 @@ def _screen(public_id: str) -> RoleScreen:
     return role_screen(drill, role_id, roles, now)
 
 
-def _context(screen: RoleScreen) -> dict:
-    """Template values for the participant screen, with fresh one-time keys for its forms."""
-    return {"screen": screen, "new_key": lambda: uuid.uuid4().hex, "etag": role_etag(screen)}
+def _context(screen: RoleScreen, errors: dict[str, str] | None = None) -> dict:
+    """Template values for the participant screen, with fresh one-time keys for its forms.
+
+    ``errors`` marks a form sent without a pick: under ``choice`` for the choice, a checkpoint's id for it.
+    """
+    return {
+        "screen": screen,
+        "new_key": lambda: uuid.uuid4().hex,
+        "etag": role_etag(screen),
+        "errors": errors or {},
+    }
+
+
+def _unpicked(drill: Drill, participant: Participant, role_id: str, errors: dict[str, str]) -> Response:
+    """The participant screen again with the message on the form sent without a pick (422)."""
+    role, roles = _own_role(drill, participant, role_id)
+    screen = role_screen(drill, role, roles, utcnow())
+    response = render("drills/play.html", "drills/_play_state.html", **_context(screen, errors))
+    response.status_code = 422
+    return response
 
 
 @bp.get("/join")
@@ -192,7 +209,11 @@ def choose(public_id: str) -> Response:
     form = ChoiceForm()
     drill, participant = _event_target(public_id, form)
     if not form.validate_on_submit():
-        abort(400)
+        if set(form.errors) != {"choice"} or form.choice.data:
+            abort(400)
+        return _unpicked(
+            drill, participant, form.role.data, {"choice": _("Velg hva du vil gjøre før du bekrefter.")}
+        )
     event = {"type": "choose", "role": form.role.data, "choice": form.choice.data, "scene": form.scene.data}
     _record(drill, participant, form, event, _("Valget ditt er registrert."))
     return _back(drill, form.role.data)
@@ -204,10 +225,11 @@ def answer(public_id: str) -> Response:
     form = AnswerForm()
     drill, participant = _event_target(public_id, form)
     if not form.validate_on_submit():
-        if set(form.errors) != {"option"}:
+        if set(form.errors) != {"option"} or form.option.data:
             abort(400)
-        flash(_("Velg et svar før du sender."), "error")
-        return _back(drill, form.role.data)
+        return _unpicked(
+            drill, participant, form.role.data, {form.checkpoint.data: _("Velg et svar før du sender.")}
+        )
     event = {
         "type": "answer",
         "role": form.role.data,

@@ -129,8 +129,13 @@ def start() -> Response | tuple[str, int]:
     return redirect(url_for("solo.play", public_id=run.public_id), 303)
 
 
-def _play_page(run: SoloRun, notice: str | None = None, status: int = 200) -> Response:
-    """The play page, or its swappable part for htmx, with fresh one-time keys for its forms."""
+def _play_page(
+    run: SoloRun, notice: str | None = None, status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    """The play page, or its swappable part for htmx, with fresh one-time keys for its forms.
+
+    ``errors`` marks a form sent without a pick: under ``choice`` for the choice, a checkpoint's id for it.
+    """
     screen = screens.solo_screen(run)
     response = render(
         "solo/play.html",
@@ -138,6 +143,7 @@ def _play_page(run: SoloRun, notice: str | None = None, status: int = 200) -> Re
         solo=screen,
         screen=screen.screen,
         notice=notice,
+        errors=errors or {},
         new_key=lambda: uuid.uuid4().hex,
         profile_label=screens.profile_label,
     )
@@ -160,7 +166,7 @@ def _take_step(run: SoloRun, record: Callable[[], services.Turn]) -> Response:
         turn = None
     db.session.commit()
     if turn is None:
-        return _play_page(run, _("Denne øvingen er avsluttet. Du kan se debriefen eller øve på nytt."), 409)
+        return _play_page(run, _("Denne øvelsen er avsluttet. Du kan se debriefen eller øve på nytt."), 409)
     if not turn.ok:
         return _play_page(run, refusal_text(turn.rejection, str(get_locale())), 409)  # type: ignore[arg-type]
     if is_htmx():
@@ -174,6 +180,10 @@ def choose(public_id: str) -> Response:
     run = _own_run(public_id)
     form = ChoiceStepForm()
     if not form.validate_on_submit():
+        if set(form.errors) == {"choice"} and not form.choice.data:
+            return _play_page(
+                run, status=422, errors={"choice": _("Velg hva du vil gjøre før du bekrefter.")}
+            )
         return _play_page(run, _("Valget kom ikke fram. Prøv igjen."), 400)
     fields = (form.choice.data, form.scene.data, form.key.data)
     return _take_step(run, partial(services.record_choice, run, *fields))
@@ -185,8 +195,11 @@ def answer(public_id: str) -> Response:
     run = _own_run(public_id)
     form = AnswerStepForm()
     if not form.validate_on_submit():
-        message = _("Velg et svar før du sender.") if "option" in form.errors else _("Svaret kom ikke fram.")
-        return _play_page(run, message, 400)
+        if set(form.errors) == {"option"} and not form.option.data:
+            return _play_page(
+                run, status=422, errors={form.checkpoint.data: _("Velg et svar før du sender.")}
+            )
+        return _play_page(run, _("Svaret kom ikke fram."), 400)
     fields = (form.checkpoint.data, form.option.data, form.scene.data, form.key.data)
     return _take_step(run, partial(services.record_answer, run, *fields))
 

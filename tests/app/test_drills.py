@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
@@ -135,10 +137,17 @@ def test_a_checkpoint_answer_is_recorded_and_shown(app, started):
     _choices, hidden = page_choices(html)
     data = {"csrf_token": csrf_token(teacher, "/drills/join"), "role": "kontaktlaerer", "scene": "uke1"}
     data |= {"checkpoint": "cp-niva", "key": hidden["key"]}
-    assert teacher.post(f"/drills/{drill.public_id}/answer", data=data).status_code == 303
-    assert "Velg et svar før du sender." in teacher.get(f"/drills/{drill.public_id}/play").get_data(
-        as_text=True
+    unpicked = teacher.post(f"/drills/{drill.public_id}/answer", data=data)
+    assert unpicked.status_code == 422
+    # The message is on the question's fieldset, tied to it for screen readers, not a flash elsewhere.
+    fieldset = re.search(
+        r'<fieldset[^>]*aria-describedby="([^"]+)"[^>]*>(.*?)</fieldset>', unpicked.text, re.S
     )
+    assert fieldset and "cp-niva" in fieldset.group(1)
+    assert f'id="{fieldset.group(1)}"' in fieldset.group(
+        2
+    ) and "Velg et svar før du sender." in fieldset.group(2)
+    assert 'aria-invalid="true"' in fieldset.group(2)
     data["option"] = "n0"
     assert teacher.post(f"/drills/{drill.public_id}/answer", data=data).status_code == 303
     html = teacher.get(f"/drills/{drill.public_id}/play").get_data(as_text=True)

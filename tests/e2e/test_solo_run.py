@@ -35,7 +35,7 @@ def test_a_solo_run_from_the_catalogue_ends_in_a_personal_debrief(live_server, b
     card = page.locator("li.card", has=page.get_by_role("heading", name="Blåmerker i barnehagen"))
     card.get_by_label("Rollen du spiller").select_option(label="Helsesykepleier")
     card.get_by_label("De andre rollene spilles av").select_option(value="expert")
-    card.get_by_role("button", name=re.compile("Start øvingen")).click()
+    card.get_by_role("button", name=re.compile("Start øvelsen")).click()
     page.wait_for_url(re.compile(rf"{re.escape(base)}/solo/[\w-]+$"))
     run_url = page.url
     page.get_by_text("Du er").wait_for()
@@ -46,12 +46,13 @@ def test_a_solo_run_from_the_catalogue_ends_in_a_personal_debrief(live_server, b
     while page.get_by_role("link", name="Se din debrief").count() == 0:
         assert steps < 40, "the run did not end"
         previous = page.locator("#solo-feedback-heading").text_content() if steps else None
-        radios = page.locator("#solo-play input[type=radio]")
+        radios = page.locator("#solo-play input[name=option]")
         if radios.count():
             radios.first.check()
             page.get_by_role("button", name="Send svaret").first.click()
         else:
-            page.locator("#solo-play button.choice").first.click()
+            page.locator("#solo-play input[name=choice]").first.check()
+            page.get_by_role("button", name="Bekreft valget").click()
         # The feedback on this very step shows up without a page load (htmx swapped it in).
         feedback.locator(".solo-feedback__verdict").wait_for()
         page.wait_for_function(
@@ -92,13 +93,14 @@ def test_the_play_page_works_without_javascript(live_server, browser) -> None:
     page = _log_in(browser, live_server, java_script_enabled=False)
     page.goto(f"{live_server.url}/solo/")
     card = page.locator("li.card", has=page.get_by_role("heading", name="Ingen holder stafetten"))
-    card.get_by_role("button", name=re.compile("Start øvingen")).click()
+    card.get_by_role("button", name=re.compile("Start øvelsen")).click()
     run_url = page.url
-    radios = page.locator("#solo-play input[type=radio]")
+    radios = page.locator("#solo-play input[name=option]")
     if radios.count():
         radios.first.check()
         page.get_by_role("button", name="Send svaret").first.click()
     else:
-        page.locator("#solo-play button.choice").first.click()
+        page.locator("#solo-play input[name=choice]").first.check()
+        page.get_by_role("button", name="Bekreft valget").click()
     assert page.url.startswith(run_url)
     assert page.locator("#solo-feedback .solo-feedback__verdict").is_visible()

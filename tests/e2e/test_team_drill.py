@@ -134,8 +134,9 @@ def test_team_plays_a_drill_to_the_end(live_server, browser, scenario) -> None:
             scene_id = form.locator("input[name=scene]").get_attribute("value")
             scene = scenario.scene(scene_id)
             expert = next((c.id for c in scene.section(role).choices if c.expert), None)
-            button = form.locator(f"button[value='{expert}']")
-            (button if button.count() else form.locator("button").first).click()
+            radio = form.locator(f"input[value='{expert}']")
+            (radio if radio.count() else form.locator("input[name=choice]").first).check()
+            form.get_by_role("button", name="Bekreft valget").click()
         if ended == len(pages):
             break
     titles = {page.inner_text("#ending-heading") for page in pages.values()}
