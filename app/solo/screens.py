@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -40,6 +41,44 @@ PROFILE_LABELS = {
 }
 
 
+# The same, short enough for a line in the list of the person's runs.
+PROFILE_SHORT_LABELS = {
+    EXPERT: _l("med et erfarent team"),
+    CAUTIOUS: _l("med et forsiktig team"),
+}
+TEST_PLAY_ORIGIN = "authoring:"
+
+
+@dataclass(frozen=True)
+class RunEntry:
+    """One of the person's runs in their list, with what tells two runs of one case and role apart."""
+
+    run: SoloRun
+    title: str
+    role: str
+    started: str
+    profile: str
+    test_play: bool
+
+
+def run_entries(runs: list[SoloRun]) -> list[RunEntry]:
+    """The person's runs as list entries, with what tells two runs of one case apart."""
+    entries = []
+    for run in runs:
+        role = run.scenario.role(run.role_id)
+        entries.append(
+            RunEntry(
+                run=run,
+                title=run.scenario_version.title,
+                role=role.name if role else run.role_id,
+                started=format_datetime(run.started_at, "d. MMM y 'kl.' HH:mm"),
+                profile=str(PROFILE_SHORT_LABELS.get(run.profile, run.profile)),
+                test_play=run.origin.startswith(TEST_PLAY_ORIGIN),
+            )
+        )
+    return entries
+
+
 def profile_label(profile: str) -> str:
     """How the other roles play, in words."""
     return str(PROFILE_LABELS.get(profile, profile))
@@ -68,7 +107,7 @@ class SoloScreen:
         """One calm sentence for the live region; the team always waits for the person, so say what to do."""
         scene = self.screen.scene
         if self.run.is_ended or scene is None:
-            return _("Øvingen er slutt.")
+            return _("Øvelsen er slutt.")
         if self.pending_checkpoints:
             return _("%(scene)s: Svar på sjekkpunktet.", scene=scene.title)
         if self.screen.choices:

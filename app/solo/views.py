@@ -73,8 +73,8 @@ def _catalogue(form: StartForm, status: int = 200) -> tuple[str, int]:
         "solo/index.html",
         form=form,
         versions=versions,
-        running=running,
-        ended=ended,
+        running=screens.run_entries(running),
+        ended=screens.run_entries(ended),
         profiles=list(screens.PROFILE_LABELS.items()),
     )
     return page, status

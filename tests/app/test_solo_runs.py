@@ -219,10 +219,10 @@ def test_a_version_the_user_may_not_read_is_not_found(client, auth, app, library
         ),
         ({"role": "kontaktlaerer"}, 400, "Velg ett scenario.", None),
         ({"scenario": "minimal", "version": "1", "role": "kontaktlaerer"}, 400, "Velg ett scenario.", None),
-        ({"version": "abc", "role": "kontaktlaerer"}, 400, "Øvingen ble ikke startet", None),
+        ({"version": "abc", "role": "kontaktlaerer"}, 400, "Øvelsen ble ikke startet", None),
         ({"scenario": "finnes ikke", "role": "kontaktlaerer"}, 400, "Ukjent scenario.", None),
         ({"scenario": "finnes-ikke", "role": "kontaktlaerer"}, 404, "Fant ikke scenariet", None),
-        ({"scenario": "minimal", "role": "kontaktlaerer", "origin": "x" * 101}, 400, "Øvingen ble", None),
+        ({"scenario": "minimal", "role": "kontaktlaerer", "origin": "x" * 101}, 400, "Øvelsen ble", None),
     ],
 )
 def test_bad_start_input_comes_back_with_a_message(
@@ -376,7 +376,7 @@ def test_a_finished_run_refuses_changes(client, auth, app, library):
     data = {"csrf_token": csrf_token(client, url), "scene": "uke1", "key": "f" * 32, "choice": "del"}
     response = client.post(f"{url}/choose", data=data)
     assert response.status_code == 409
-    assert "Denne øvingen er avsluttet" in response.get_data(as_text=True)
+    assert "Denne øvelsen er avsluttet" in response.get_data(as_text=True)
     answer = data | {"checkpoint": "cp-niva", "option": "n0", "key": "e" * 32}
     assert client.post(f"{url}/answer", data=answer).status_code == 409
     assert events(app, url) == before
@@ -502,7 +502,7 @@ def test_the_status_line_says_what_the_person_should_do(client, auth, app, libra
     assert status.search(html).group(1) == "Uke 1: Teamet venter på valget ditt."
     assert step(client, url, choice="del").status_code == 303
     assert step(client, url, choice="meld").status_code == 303
-    assert status.search(client.get(url).get_data(as_text=True)).group(1) == "Øvingen er slutt."
+    assert status.search(client.get(url).get_data(as_text=True)).group(1) == "Øvelsen er slutt."
 
 
 def test_a_readable_version_that_does_not_parse_is_refused_in_words(client, auth, app, library, monkeypatch):
