@@ -141,15 +141,35 @@ def resume_lesson(loaded: LoadedCourse, progress: CourseProgress | None, done: f
 
 def visit_lesson(user: User, loaded: LoadedCourse, lesson_id: str) -> CourseProgress:
     """Remember the lesson the learner opened, so "resume" brings them back to it."""
+    progress = _own_progress(user, loaded)
+    progress.last_lesson_id = lesson_id
+    progress.course_version = loaded.version
+    progress.updated_at = utcnow()
+    db.session.flush()
+    return progress
+
+
+def question_answers(user: User, course_id: str) -> dict[str, list[str]]:
+    """The learner's own latest answers to the course's lesson questions, by question id."""
+    progress = _progress(user, course_id)
+    return dict(progress.question_answers or {}) if progress else {}
+
+
+def save_question_answer(user: User, loaded: LoadedCourse, question_id: str, chosen: frozenset[str]) -> None:
+    """Keep the learner's answer to a lesson question, replacing an earlier one, for the reopened lesson."""
+    progress = _own_progress(user, loaded)
+    # A new dict, so the JSON column sees the change.
+    progress.question_answers = {**(progress.question_answers or {}), question_id: sorted(chosen)}
+    db.session.flush()
+
+
+def _own_progress(user: User, loaded: LoadedCourse) -> CourseProgress:
+    """The learner's progress row for the course, made now if they have none yet."""
     begin_write()
     progress = _progress(user, loaded.id)
     if progress is None:
         progress = CourseProgress(user_id=user.id, course_id=loaded.id, course_version=loaded.version)
         db.session.add(progress)
-    progress.last_lesson_id = lesson_id
-    progress.course_version = loaded.version
-    progress.updated_at = utcnow()
-    db.session.flush()
     return progress
 
 

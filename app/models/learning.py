@@ -48,6 +48,8 @@ class CourseProgress(LearnerCourseRow, db.Model):
     course_version: Mapped[str] = mapped_column(String(120))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The learner's latest answer to each lesson question (question id -> chosen option ids); private.
+    question_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class LessonCompletion(LearnerCourseRow, db.Model):

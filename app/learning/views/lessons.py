@@ -47,6 +47,17 @@ def _lesson_page(
         if isinstance(block, Reflection)
     }
     reflection_forms.update(forms or {})
+    # The learner's stored answers come back with their feedback; "again" opens one question's form anew.
+    again = request.args.get("again")
+    saved_answers = services.question_answers(user, loaded.id)
+    answers = {
+        block.id: screens.answer_view(block, saved_answers[block.id])
+        for block in lesson.blocks
+        if isinstance(block, Question) and block.id in saved_answers and block.id != again
+    }
+    answers.update(answered or {})
+    for question_id in question_errors or {}:
+        answers.pop(question_id, None)
     position = [item.id for item in loaded.lessons].index(lesson.id)
     return render_template(
         "learning/lesson.html",
@@ -56,7 +67,8 @@ def _lesson_page(
         previous=loaded.lessons[position - 1] if position > 0 else None,
         following=loaded.next_lesson(lesson.id),
         done=lesson.id in services.done_lessons(user, loaded),
-        answered=answered or {},
+        answered=answers,
+        fresh=set(answered or {}),
         question_errors=question_errors or {},
         reflection_forms=reflection_forms,
         saved=notes,
@@ -107,10 +119,17 @@ def answer(course_id: str, lesson_id: str, question_id: str) -> Response:
         abort(400)
     view = screens.answer_view(question, request.form.getlist("option"))
     if not view.chosen:
-        response = _answer_response(loaded, current, question, None, _("Velg et svar før du sjekker."))
+        message = (
+            _("Velg minst ett svar før du sjekker.")
+            if question.kind == "multiple"
+            else _("Velg et svar før du sjekker.")
+        )
+        response = _answer_response(loaded, current, question, None, message)
         # htmx swaps only 2xx answers, so the fragment carries the error; a plain form post gets 422.
         response.status_code = 200 if is_htmx() else 422
         return response
+    services.save_question_answer(current_learner(), loaded, question.id, view.chosen)
+    db.session.commit()
     return _answer_response(loaded, current, question, view, None)
 
 
@@ -123,7 +142,14 @@ def _answer_response(
 ) -> Response:
     """The answered question block for htmx swaps, or the whole lesson with it for plain form posts."""
     if is_htmx():
-        context = {"loaded": loaded, "lesson": current, "question": question, "answer": view, "error": error}
+        context = {
+            "loaded": loaded,
+            "lesson": current,
+            "question": question,
+            "answer": view,
+            "error": error,
+            "fresh": True,
+        }
         body = render_template("learning/_question.html", **context)
     else:
         answered = {question.id: view} if view else {}

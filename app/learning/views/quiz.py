@@ -94,7 +94,14 @@ def result(course_id: str, attempt_id: str) -> str:
         return redirect(url_for("learning.quiz", course_id=loaded.id), 303)
     questions = services.quiz_questions(loaded, attempt)
     scored = services.attempt_result(attempt, loaded)
-    completion = services.latest_completion(current_learner(), loaded.id) if attempt.passed else None
+    user = current_learner()
+    completion = services.latest_completion(user, loaded.id) if attempt.passed else None
+    # After a failed retake, an earlier certificate that is still valid still counts: say so.
+    still_valid = (
+        None
+        if attempt.passed
+        else services.completion_for_certificate(user, loaded.id, services.oslo_today())
+    )
     return render_template(
         "learning/result.html",
         loaded=loaded,
@@ -102,6 +109,7 @@ def result(course_id: str, attempt_id: str) -> str:
         result=scored,
         rows=screens.result_rows(questions, attempt.answers or {}, scored),
         completion=completion,
+        still_valid=still_valid,
     )
 
 
