@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import delete
@@ -58,3 +61,11 @@ def set_led_units(user: User, units: list[Unit]) -> User:
         db.session.add(UnitLeader(user_id=user.id, unit_id=unit_id))
     db.session.flush()
     return user
+
+
+def saved_message(user: User, units: list[Unit]) -> str:
+    """Say what the admin just saved as a plain sentence: who leads which units now, or none."""
+    if not units:
+        return _("Lagret: %(name)s leder ingen enheter nå.", name=user.display_name)
+    names = format_list([unit.name for unit in units], locale=str(get_locale() or "nb"))
+    return _("Lagret: %(name)s leder nå %(units)s.", name=user.display_name, units=names)

@@ -10,7 +10,6 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -69,11 +68,12 @@ def set_led_units(user_id: int) -> Response | tuple[str, int]:
         role_form = RoleForm(role=user.role.value)
         return render_template("admin/show.html", user=user, role_form=role_form, unit_form=form), 400
     chosen = set(form.units.data or [])
-    leaders.set_led_units(user, [unit for unit in user.organisation.units if str(unit.id) in chosen])
+    units = [unit for unit in user.organisation.units if str(unit.id) in chosen]
+    leaders.set_led_units(user, units)
     db.session.commit()
     current_app.logger.info(
         "unit leader changed",
         extra={"event": "unit_leader_changed", "actor_id": current_user.id, "target": repr(user)},
     )
-    flash(_("Enhetene %(name)s leder er lagret.", name=user.display_name), "success")
+    flash(leaders.saved_message(user, units), "success")
     return redirect(url_for("admin.show", user_id=user.id), 303)
