@@ -230,3 +230,79 @@ def test_a_stale_tab_is_told_its_text_was_not_saved(live_server, browser, people
         scenario = db.session.scalar(select(AuthoredScenario).where(AuthoredScenario.public_id == public_id))
         assert "En ny linje fra fane 1." in scenario.working_text
         assert "fane 2" not in scenario.working_text
+
+
+LONG_WORD = "Stafettholder" * 300  # one 3,900-character word, as a tester pasted into a comment
+
+
+def _scenario_in_review() -> str:
+    """A scenario with two versions, the second in review with a very long comment; return its public id."""
+    from app.authoring import services
+    from app.extensions import db
+    from app.models import User
+
+    owner = db.session.scalar(select(User).where(User.email == AUTHOR))
+    reviewer = db.session.scalar(select(User).where(User.email == REVIEWER))
+    first = GOOD.replace("id: minimal", "id: telefon").replace("title: Et lite scenario", "title: Mobilsjekk")
+    scenario = services.create_scenario(owner, first)
+    services.save_version(scenario, owner, "Første utkast med et ganske langt notat om hva som er endret")
+    services.save_working_copy(scenario, first.replace("Mia (12) har vært mye borte.", NEW_INTRO), 1)
+    services.save_version(scenario, owner, "Ny innledning")
+    services.submit_for_review(scenario, 2, reviewer)
+    services.add_comment(scenario, reviewer, 3, LONG_WORD)
+    services.add_comment(scenario, reviewer, None, LONG_WORD)
+    db.session.commit()
+    return scenario.public_id
+
+
+def test_every_authoring_page_fits_a_phone_and_passes_the_audit(live_server, browser, people) -> None:
+    base = live_server.url
+    with live_server.app.app_context():
+        public_id = _scenario_in_review()
+    pages = {
+        AUTHOR: [
+            "/authoring/",
+            f"/authoring/{public_id}",
+            f"/authoring/{public_id}/edit",
+            f"/authoring/{public_id}/versions",
+            f"/authoring/{public_id}/versions/1",
+            f"/authoring/{public_id}/diff?a=1&b=2",
+            f"/authoring/{public_id}/graph",
+            f"/authoring/{public_id}/explore?version=2",
+        ],
+        REVIEWER: ["/authoring/", f"/authoring/{public_id}/review"],
+    }
+    problems: dict[str, list[str]] = {}
+    too_wide: dict[str, int] = {}
+    for email, paths in pages.items():
+        page = _page(browser)
+        page.set_viewport_size({"width": 390, "height": 844})
+        _login(page, base, email)
+        for path in paths:
+            page.goto(f"{base}{path}")
+            problems[path] = audit(page)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 390:
+                too_wide[f"{email} {path}"] = width
+        page.context.close()
+    assert too_wide == {}
+    assert {path: found for path, found in problems.items() if found} == {}
+
+
+def test_graph_nodes_are_not_underlined_and_grow_on_a_projector(live_server, browser, people) -> None:
+    base = live_server.url
+    page = _page(browser)
+    _login(page, base, AUTHOR)
+    page.goto(f"{base}/authoring/")
+    page.get_by_role("link", name="Mobilsjekk").click()
+    public_id = page.url.rstrip("/").split("/")[-1]
+    sizes = {}
+    for width in (1024, 1920):
+        page.set_viewport_size({"width": width, "height": 1080})
+        page.goto(f"{base}/authoring/{public_id}/graph")
+        title = page.locator(".graph-node-title").first
+        assert title.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+        sizes[width] = title.bounding_box()["height"]
+    assert sizes[1920] > sizes[1024] * 1.2
+    page.locator(".graph-link").first.focus()
+    assert page.locator(".graph-link").first.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
