@@ -8,7 +8,10 @@ document.addEventListener("htmx:afterSettle", (event) => {
   if (event.detail.elt.id !== "solo-play") {
     return;
   }
-  const target = document.getElementById("solo-feedback-heading") || document.getElementById("scene-heading");
+  // A form sent without a pick comes back marked: go to its first option, next to the message.
+  const invalid = event.detail.elt.querySelector("input[aria-invalid=true]");
+  const target =
+    invalid || document.getElementById("solo-feedback-heading") || document.getElementById("scene-heading");
   if (target) {
     target.focus({ preventScroll: false });
   }

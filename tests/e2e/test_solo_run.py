@@ -104,3 +104,27 @@ def test_the_play_page_works_without_javascript(live_server, browser) -> None:
         page.get_by_role("button", name="Bekreft valget").click()
     assert page.url.startswith(run_url)
     assert page.locator("#solo-feedback .solo-feedback__verdict").is_visible()
+
+
+def test_a_step_sent_without_a_pick_is_marked_in_the_form_by_the_server(
+    live_server, browser, axe_source
+) -> None:
+    page = _log_in(browser, live_server, viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/solo/")
+    card = page.locator("li.card", has=page.get_by_role("heading", name="Blåmerker i barnehagen"))
+    card.get_by_role("button", name=re.compile("Start øvelsen")).click()
+    page.get_by_text("Du er").wait_for()
+    checkpoint = page.locator("#solo-play input[name=option]").count() > 0
+    button = "Send svaret" if checkpoint else "Bekreft valget"
+    message = "Velg et svar før du sender." if checkpoint else "Velg hva du vil gjøre før du bekrefter."
+    page.get_by_role("button", name=button).first.click()
+    # No native bubble: the form is sent, and the server's message sits in the fieldset, tied to it.
+    error = page.locator("#solo-play fieldset .field__error", has_text=message)
+    error.wait_for()
+    fieldset = page.locator("#solo-play fieldset", has=page.locator(".field__error", has_text=message))
+    assert fieldset.get_attribute("aria-describedby") == error.get_attribute("id")
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.getAttribute('aria-invalid') === 'true'"
+    )
+    assert page.locator("#solo-feedback").get_by_text(message).count() == 0
+    assert audit(page) == []
