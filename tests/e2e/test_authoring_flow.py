@@ -124,7 +124,7 @@ def test_author_to_reviewer_to_facilitator(live_server, browser, people) -> None
     assert "Du er Helsesykepleier" in author.inner_text("main")
     author.get_by_label("Nivå 0").check()
     author.get_by_role("button", name="Send svaret").click()
-    author.get_by_role("button", name="Tilby samtale").wait_for()
+    author.get_by_label("Tilby samtale").wait_for()  # the next choice, offered as a radio button
     author.goto(f"{base}/authoring/{public_id}")
 
     # Submitting for review.
