@@ -87,12 +87,24 @@ def events(app: Any, url: str) -> list[Any]:
         return [(row.seq, row.type, row.role, row.payload) for row in rows]
 
 
+def first_in_file(app: Any, url: str) -> str | None:
+    """The first of the run's open choices in the scenario file's order (the page shows its own order)."""
+    from app.extensions import db
+    from app.models.solo import SoloRun
+    from scenarios import play
+
+    with app.app_context():
+        run = db.session.scalar(select(SoloRun).where(SoloRun.public_id == url.rsplit("/", 1)[-1]))
+        choices = play.available_choices(run.scenario, run.state, run.role_id)
+        return choices[0].id if choices else None
+
+
 def finish(client: Any, app: Any, url: str, limit: int = 60) -> None:
-    """Play the run to its end with the first option everywhere."""
+    """Play the run to its end with the first option in the file's order everywhere."""
     for _ in range(limit):
         if run_row(app, url).status == "ended":
             return
-        assert step(client, url).status_code == 303
+        assert step(client, url, choice=first_in_file(app, url)).status_code == 303
     raise AssertionError("the run did not end")
 
 
