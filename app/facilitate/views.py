@@ -114,10 +114,10 @@ def _create_form(versions: list[ScenarioVersion]) -> CreateDrillForm:
 
 
 def _library_label(version: ScenarioVersion) -> str:
-    """A scenario's name in the create form; authored ones also say where they come from."""
+    """A scenario's name in the create form with its source, so a copy never looks like the original."""
     authored = version.authored_scenario
     if authored is None:
-        return version.title
+        return _("%(title)s (Laget)", title=version.title)
     return _(
         "%(title)s (%(organisation)s, versjon %(number)d)",
         title=version.title,

@@ -49,6 +49,13 @@ def test_an_empty_library_says_how_to_fill_it(client, auth):
     assert "laget library sync" in client.get("/facilitate/library").get_data(as_text=True)
 
 
+def test_the_create_form_marks_built_in_scenarios_as_lagets(client, auth, library):
+    """A published copy must never look like the original in the list a facilitator picks from."""
+    auth.login(as_role="facilitator")
+    form = client.get(f"/facilitate/drills/new?scenario={library}").get_data(as_text=True)
+    assert "Et lite scenario (Laget)" in form
+
+
 def test_creating_one_drill_opens_its_console(app, client, auth, library):
     facilitator = auth.login(as_role="facilitator")
     form = client.get(f"/facilitate/drills/new?scenario={library}").get_data(as_text=True)
