@@ -66,6 +66,8 @@ def cell_text(state: str, valid_until: date | None) -> str:
         return str(STATE_WORDS[state])
     if state == services.EXPIRED:
         return _("Utløpt %(date)s", date=format_date(valid_until, "medium"))
+    if state == services.EXPIRING:
+        return _("Utløper %(date)s", date=format_date(valid_until, "medium"))
     return _("%(state)s til %(date)s", state=STATE_WORDS[state], date=format_date(valid_until, "medium"))
 
 

@@ -36,7 +36,7 @@ class StartForm(FlaskForm):
     )
     profile = StringField(
         _l("De andre rollene"),
-        validators=[Optional(), AnyOf(PROFILES, message=_l("Velg hvordan de andre rollene skal spille."))],
+        validators=[Optional(), AnyOf(PROFILES, message=_l("Velg hvordan de andre rollene skal spilles."))],
     )
     origin = StringField(validators=[Optional(), Length(max=ORIGIN_LENGTH)])
     next = StringField(validators=[Optional(), Length(max=500)])

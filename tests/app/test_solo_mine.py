@@ -37,4 +37,4 @@ def test_solo_pages_say_ovelse_and_do_not_promise_a_solo_duration(client, auth, 
         assert "øving" not in html.lower()
     assert "Start øvelsen" in catalogue
     assert "minutter i team" not in catalogue
-    assert "Laget til teamøvelse på ca." in catalogue
+    assert "Beregnet på teamøvelser på ca." in catalogue
