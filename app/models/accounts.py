@@ -19,7 +19,6 @@ from argon2.exceptions import VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -33,6 +32,7 @@ from sqlalchemy.orm import relationship
 from app.extensions import db
 from app.extensions import login_manager
 from app.models.base import UtcDateTime
+from app.models.base import string_enum
 from app.models.base import utcnow
 
 
@@ -61,19 +61,6 @@ ROLE_LABELS = {
     Role.AUTHOR: _l("Forfatter"),
     Role.ADMIN: _l("Administrator"),
 }
-
-
-def _role_type() -> Enum:
-    """Store roles as their plain string values with a CHECK constraint, portable across databases."""
-    return Enum(
-        Role,
-        name="role",
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda roles: [role.value for role in roles],
-        validate_strings=True,
-    )
 
 
 class Organisation(db.Model):
@@ -153,7 +140,7 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(100))
     # Nullable so accounts that log in only through SSO (Feide, ID-porten) can exist later.
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(_role_type(), default=Role.PARTICIPANT)
+    role: Mapped[Role] = mapped_column(string_enum(Role, "role"), default=Role.PARTICIPANT)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
     active: Mapped[bool] = mapped_column(default=True)
@@ -260,7 +247,7 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
-    role: Mapped[Role] = mapped_column(_role_type())
+    role: Mapped[Role] = mapped_column(string_enum(Role, "role"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -11,7 +11,6 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import Text
@@ -26,6 +25,7 @@ from app.models.accounts import Organisation
 from app.models.accounts import User
 from app.models.base import UtcDateTime
 from app.models.base import new_public_id
+from app.models.base import string_enum
 from app.models.base import utcnow
 from app.models.drills import ScenarioVersion
 
@@ -59,19 +59,6 @@ class Sharing(enum.StrEnum):
     ALL = "all"
 
 
-def _string_enum(kind: type[enum.StrEnum], name: str) -> Enum:
-    """Store an enum as its plain string values with a CHECK constraint, like roles and drill statuses."""
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
-
-
 class AuthoredScenario(db.Model):
     """One scenario written in the workspace: its working copy, owner, reviewer and what is published."""
 
@@ -86,9 +73,9 @@ class AuthoredScenario(db.Model):
     # Bumped by every save of the working copy; a save that names an older revision is refused.
     revision: Mapped[int] = mapped_column(default=1)
     state: Mapped[AuthoringState] = mapped_column(
-        _string_enum(AuthoringState, "authoring_state"), default=AuthoringState.DRAFT
+        string_enum(AuthoringState, "authoring_state"), default=AuthoringState.DRAFT
     )
-    sharing: Mapped[Sharing] = mapped_column(_string_enum(Sharing, "sharing"), default=Sharing.ORGANISATION)
+    sharing: Mapped[Sharing] = mapped_column(string_enum(Sharing, "sharing"), default=Sharing.ORGANISATION)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     # Version numbers, not foreign keys: versions point at their scenario, and that is the only link.
     review_number: Mapped[int | None] = mapped_column()

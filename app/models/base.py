@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import UTC
 from datetime import datetime
 
 from sqlalchemy import DateTime
+from sqlalchemy import Enum
 from sqlalchemy import TypeDecorator
 
 
@@ -39,3 +41,16 @@ class UtcDateTime(TypeDecorator[datetime]):
 def new_public_id() -> str:
     """An unguessable id for URLs, so addresses cannot be enumerated."""
     return secrets.token_urlsafe(12)
+
+
+def string_enum(kind: type[enum.StrEnum], name: str) -> Enum:
+    """Store an enum as its plain string values with a CHECK constraint, portable across databases."""
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )

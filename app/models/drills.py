@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from sqlalchemy import JSON
-from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
@@ -27,6 +26,7 @@ from app.models.accounts import Organisation
 from app.models.accounts import User
 from app.models.base import UtcDateTime
 from app.models.base import new_public_id
+from app.models.base import string_enum
 from app.models.base import utcnow
 from scenarios.model import Scenario
 from scenarios.parse import parse
@@ -102,19 +102,6 @@ class DrillStatus(enum.StrEnum):
     ENDED = "ended"
 
 
-def _drill_status_type() -> Enum:
-    """Store drill statuses as plain strings with a CHECK constraint, like roles."""
-    return Enum(
-        DrillStatus,
-        name="drill_status",
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda statuses: [status.value for status in statuses],
-        validate_strings=True,
-    )
-
-
 class Drill(db.Model):
     """One team playing one pinned scenario version; ``state`` caches the replay of its events."""
 
@@ -126,7 +113,9 @@ class Drill(db.Model):
     team_name: Mapped[str] = mapped_column(String(100))
     # Released (set to NULL) when the drill ends, so codes are unique among drills people can join.
     join_code: Mapped[str | None] = mapped_column(String(6), unique=True)
-    status: Mapped[DrillStatus] = mapped_column(_drill_status_type(), default=DrillStatus.LOBBY)
+    status: Mapped[DrillStatus] = mapped_column(
+        string_enum(DrillStatus, "drill_status"), default=DrillStatus.LOBBY
+    )
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The number of events applied to ``state``; the optimistic check when writing the next one.
     state_version: Mapped[int] = mapped_column(default=0)

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON
-from sqlalchemy import Enum
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
@@ -20,6 +19,7 @@ from app.extensions import db
 from app.models.accounts import User
 from app.models.base import UtcDateTime
 from app.models.base import new_public_id
+from app.models.base import string_enum
 from app.models.base import utcnow
 from app.models.drills import ScenarioVersion
 from scenarios.model import Scenario
@@ -30,19 +30,6 @@ class SoloStatus(enum.StrEnum):
 
     RUNNING = "running"
     ENDED = "ended"
-
-
-def _solo_status_type() -> Enum:
-    """Store solo statuses as plain strings with a CHECK constraint, like drill statuses."""
-    return Enum(
-        SoloStatus,
-        name="solo_status",
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda statuses: [status.value for status in statuses],
-        validate_strings=True,
-    )
 
 
 class SoloRun(db.Model):
@@ -61,7 +48,9 @@ class SoloRun(db.Model):
     origin: Mapped[str] = mapped_column(String(100), default="catalogue", index=True)
     # A path on this site to return to from the debrief (checked with safe_next_url when stored).
     return_url: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[SoloStatus] = mapped_column(_solo_status_type(), default=SoloStatus.RUNNING)
+    status: Mapped[SoloStatus] = mapped_column(
+        string_enum(SoloStatus, "solo_status"), default=SoloStatus.RUNNING
+    )
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The number of events applied to ``state``; the optimistic check when writing the next ones.
     state_version: Mapped[int] = mapped_column(default=0)
