@@ -248,7 +248,7 @@ class Facts:
 
     def satisfiable(self, condition: Condition, scene: Scene) -> bool:
         """False only when the condition is certainly never true, by interval reasoning per term."""
-        terms = _dnf(condition, True)
+        terms = dnf(condition, True)
         if terms is None:
             return True
         return any(self._term_possible(term, scene) for term in terms)
@@ -370,14 +370,14 @@ _COMPARE_NUMBERS = {
 }
 
 
-def _dnf(condition: Condition, positive: bool) -> list[list[tuple[Condition, bool]]] | None:
+def dnf(condition: Condition, positive: bool) -> list[list[tuple[Condition, bool]]] | None:
     """Disjunctive normal form as lists of (atom, polarity); None when it grows too large."""
     match condition:
         case Not(operand):
-            return _dnf(operand, not positive)
+            return dnf(operand, not positive)
         case And(operands) | Or(operands):
             conjunctive = isinstance(condition, And) == positive
-            parts = [_dnf(o, positive) for o in operands]
+            parts = [dnf(o, positive) for o in operands]
             if any(p is None for p in parts):
                 return None
             if not conjunctive:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,13 +12,21 @@ from scenarios.conditions import atoms
 from scenarios.conditions import names_read
 from scenarios.diagnostics import Diagnostic
 from scenarios.diagnostics import has_errors
+from scenarios.ids import show_id
+from scenarios.ids import slugify
+from scenarios.ids import valid_id
+from scenarios.images import foreign_images
+from scenarios.knowledge import Knowledge
+from scenarios.knowledge import guaranteed_by
 from scenarios.model import Chose
 from scenarios.model import Condition
+from scenarios.model import Inject
 from scenarios.model import Knows
 from scenarios.model import Scenario
 from scenarios.model import Scene
 from scenarios.parse import parse
 from scenarios.reporter import Reporter
+from scenarios.vocabulary import TALK_KINDS
 
 
 @dataclass(frozen=True)
@@ -35,12 +44,22 @@ def check_source(source: str | bytes, path: str = "", lang: str = "nb") -> Check
     """Parse and check scenario source, returning the model (if any) and all diagnostics, sorted by line."""
     parsed = parse(source, path, lang)
     diagnostics = list(parsed.diagnostics)
-    if parsed.scenario is not None:
+    if parsed.scenario is not None and parsed.front_matter_ok:
         reporter = Reporter(path, lang)
         _Checker(parsed.scenario, reporter).run()
         diagnostics.extend(reporter.items)
+        diagnostics.extend(remote_image_diagnostics(source, path, lang))
     diagnostics.sort(key=lambda d: (d.line, d.code))
     return CheckResult(parsed.scenario, diagnostics)
+
+
+def remote_image_diagnostics(source: str | bytes, path: str = "", lang: str = "nb") -> list[Diagnostic]:
+    """SC047 for each image whose address is neither Laget's own nor embedded (see scenarios.images)."""
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    reporter = Reporter(path, lang)
+    for line, url in foreign_images(text):
+        reporter.add("SC047", line, url=url if len(url) <= 80 else url[:77] + "…")
+    return reporter.items
 
 
 def check_file(path: str | Path, lang: str = "nb") -> CheckResult:
@@ -50,9 +69,23 @@ def check_file(path: str | Path, lang: str = "nb") -> CheckResult:
     try:
         data = path.read_bytes()
     except OSError as error:
-        reporter.add("SC017", 1, problem=error.strerror or str(error))
+        reporter.add("SC046", 1, problem=reporter.text(*_os_problem(error)))
         return CheckResult(None, reporter.items)
     return check_source(data, str(path), lang)
+
+
+def _os_problem(error: OSError) -> tuple[str, str]:
+    """Why a file could not be opened, in bokmål and English, never the operating system's own English."""
+    if isinstance(error, FileNotFoundError):
+        return "fila finnes ikke", "the file does not exist"
+    if isinstance(error, IsADirectoryError):
+        return "det er en mappe, ikke en fil", "it is a folder, not a file"
+    if isinstance(error, PermissionError):
+        return "du har ikke lesetilgang til fila", "you are not allowed to read the file"
+    return (
+        f"operativsystemet svarte med feil nr. {error.errno}",
+        f"the operating system answered with error no. {error.errno}",
+    )
 
 
 def check(scenario: Scenario, lang: str = "nb") -> list[Diagnostic]:
@@ -60,6 +93,12 @@ def check(scenario: Scenario, lang: str = "nb") -> list[Diagnostic]:
     reporter = Reporter(scenario.path, lang)
     _Checker(scenario, reporter).run()
     return reporter.sorted()
+
+
+# A text that points at "the event(s)" in the scenario's languages, as in "(se hendelsen)".
+EVENT_WORDS = re.compile(
+    r"\b(hendelsen|hendelsene|hendinga|hendingane|the events?|the injects?)\b", re.IGNORECASE
+)
 
 
 class _Checker:
@@ -70,6 +109,7 @@ class _Checker:
 
     def run(self) -> None:
         self.structure()
+        self.ids()
         self.duplicates()
         self.references()
         self.roles_and_choices()
@@ -77,6 +117,7 @@ class _Checker:
         self.graph()
         self.information()
         self.checkpoints()
+        self.timed_injects()
 
     # --- whole-document structure ------------------------------------------------------------
 
@@ -87,6 +128,16 @@ class _Checker:
             self.r.add("SC024", 1)
         if not self.s.endings:
             self.r.add("SC025", 1)
+
+    def ids(self) -> None:
+        """Every id the author wrote is safe for links and exports: a–z, 0–9 and hyphens."""
+        elements = [*self.s.infos, *self.s.scenes, *self.s.injects, *self.s.endings]
+        for scene in self.s.scenes:
+            elements += [c for section in scene.roles for c in section.choices]
+            elements += [*scene.checkpoints, *(o for c in scene.checkpoints for o in c.options)]
+        for element in elements:
+            if not valid_id(element.id):
+                self.r.add("SC044", element.line, id=show_id(element.id), suggestion=slugify(element.id))
 
     def duplicates(self) -> None:
         def report(items: Iterator[tuple[str, int]]) -> None:
@@ -125,6 +176,11 @@ class _Checker:
         for expectation in self.s.meta.expectations:
             if expectation.due not in scenes:
                 self.r.add("SC031", expectation.line, scene=expectation.due, known=sorted(scenes))
+        for key, onset in (("parents", self.s.meta.parents_onset), ("averting_duty", self.s.meta.averting)):
+            if onset is not None and onset.scene is not None and onset.scene not in scenes:
+                self.r.add("SC031", onset.line, scene=onset.scene, known=sorted(scenes))
+            if onset is not None and onset.flag and onset.flag not in self.facts.flag_true_possible:
+                self.r.add("SC045", onset.line, name=onset.flag, key=key)
         for choice in self._choices():
             for share in choice.shares:
                 for info in share.infos:
@@ -153,8 +209,20 @@ class _Checker:
                 for choice in section.choices:
                     if not choice.rationale.strip():
                         self.r.add("SC013", choice.line, choice=choice.label or choice.id)
+                    for action in choice.actions:
+                        if action.kind == "talk_child" and not set(action.tags) & set(TALK_KINDS):
+                            self.r.add("SC043", action.line)
+                    if self._service(section.role) == "helse":
+                        for share in choice.shares:
+                            if share.basis == "task":
+                                for info in share.infos:
+                                    self.r.add("SC048", share.line, role=role_name, info=info)
                     if choice.baton and choice.baton.kind == "accept" and section.role not in proposed_to:
                         self.r.add("SC034", choice.baton.line, role=section.role, scene=scene.id)
+
+    def _service(self, role_id: str) -> str | None:
+        role = self.s.role(role_id)
+        return role.service if role else None
 
     def _role_name(self, role_id: str) -> str:
         role = self.s.role(role_id)
@@ -245,16 +313,22 @@ class _Checker:
             for need in info.needs:
                 if need.role not in can_know.get(info.id, set()):
                     self.r.add("SC014", need.line, role=self._role_name(need.role), info=info.id)
+        knowledge = Knowledge(self.s, self.facts)
         for choice in self._choices():
             for share in choice.shares:
                 for info in share.infos:
-                    if self.s.info(info) is not None and choice.role not in can_know.get(info, set()):
+                    if self.s.info(info) is None or guaranteed_by(choice.requires, choice.role, info):
+                        continue
+                    path = knowledge.path_without(choice.role, info, choice.scene)
+                    if path is not None:
                         self.r.add(
                             "SC033",
                             share.line,
                             role=self._role_name(choice.role),
+                            role_id=choice.role,
                             info=info,
                             scene=choice.scene,
+                            way=_path_text(path),
                         )
 
     def checkpoints(self) -> None:
@@ -286,3 +360,39 @@ class _Checker:
                             "flere svar er merket som riktige", "several options are marked correct"
                         ),
                     )
+
+    # --- injects the text relies on ----------------------------------------------------------
+
+    def timed_injects(self) -> None:
+        """Warn when a scene's text points at an event that fires only after some minutes there.
+
+        A text points at an inject by linking to its id, or by speaking of "the event" when no inject that
+        reaches its reader fires as the scene begins. A timed inject is skipped if the team moves on first.
+        """
+        for scene in self.s.scenes:
+            here = [i for i in self.s.injects if i.trigger.kind == "scene" and i.trigger.scene == scene.id]
+            texts = [(scene.narrative, scene.line, None), *((r.text, r.line, r.role) for r in scene.roles)]
+            for text, line, role in texts:
+                reaching = [i for i in here if role is None or not i.to or role in i.to]
+                for inject in self._pointed_at(text, reaching):
+                    self.r.add(
+                        "SC049", line, inject=inject.id, minutes=inject.trigger.after_minutes, scene=scene.id
+                    )
+
+    @staticmethod
+    def _pointed_at(text: str, injects: list[Inject]) -> list[Inject]:
+        """The timed injects among ``injects`` that ``text`` relies on."""
+        timed = [i for i in injects if i.trigger.after_minutes]
+        linked = [i for i in timed if f"(#{i.id})" in text]
+        if linked:
+            return linked
+        at_start = any(not i.trigger.after_minutes for i in injects)
+        return timed[:1] if timed and not at_start and EVENT_WORDS.search(text) else []
+
+
+def _path_text(path: list[tuple[str, list[tuple[str, str]]]]) -> str:
+    """`uke1 (kontaktlaerer: vent) → uke2`: the scenes in order, with the choices that passed the item by."""
+    return " → ".join(
+        scene + (" (" + ", ".join(f"{role}: {choice}" for role, choice in picks) + ")" if picks else "")
+        for scene, picks in path
+    )

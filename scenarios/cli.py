@@ -23,6 +23,22 @@ from scenarios.graph import scenario_graph
 from scenarios.graph import text_outline
 from scenarios.outline import outline
 
+# The text report of `explore`: endings reached, not reached, scenes not reached, path length, mean, max.
+EXPLORE_LABELS = {
+    "nb": ("Slutter nådd", "Slutter ikke nådd", "Scener ikke nådd", "Stilengde (scener)", "snitt", "maks"),
+    "en": (
+        "Endings reached",
+        "Endings not reached",
+        "Scenes not reached",
+        "Path length (scenes)",
+        "mean",
+        "max",
+    ),
+}
+
+# The text outline of `show`: roles, line, inject, ending.
+SHOW_LABELS = {"nb": ("Roller", "linje", "Hendelse", "Slutt"), "en": ("Roles", "line", "Inject", "Ending")}
+
 
 def _paths(paths: tuple[str, ...]) -> list[Path]:
     """Expand folders to the Markdown files inside them, keeping the order given."""
@@ -85,7 +101,7 @@ def _load(path: str, lang: str):
 @scenarios.command("show")
 @click.argument("path", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", help="Language of the messages.")
 def show_command(path: str, fmt: str, lang: str) -> None:
     """Print an outline of a scenario: roles, scenes, checkpoints, injects and endings."""
     scenario = _load(path, lang)
@@ -93,18 +109,19 @@ def show_command(path: str, fmt: str, lang: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    roles, line, inject_word, ending_word = SHOW_LABELS["en" if lang == "en" else "nb"]
     click.secho(f"{data['title']} ({data['id']}, {data['language']})", bold=True)
-    click.echo("Roller: " + ", ".join(f"{r['name']} ({r['id']})" for r in data["roles"]))
+    click.echo(f"{roles}: " + ", ".join(f"{r['name']} ({r['id']})" for r in data["roles"]))
     for scene in data["scenes"]:
-        click.echo(f"  Scene {scene['id']} (linje {scene['line']}): {scene['title']}")
+        click.echo(f"  Scene {scene['id']} ({line} {scene['line']}): {scene['title']}")
         for role, choices in scene["choices"].items():
             click.echo(f"    {role}: " + ", ".join(choices))
         for target in scene["next"]:
             click.echo(f"    -> {target}")
     for inject in data["injects"]:
-        click.echo(f"  Hendelse {inject['id']}: {inject['title']}")
+        click.echo(f"  {inject_word} {inject['id']}: {inject['title']}")
     for ending in data["endings"]:
-        click.echo(f"  Slutt {ending['id']} [{ending['rating']}]: {ending['title']}")
+        click.echo(f"  {ending_word} {ending['id']} [{ending['rating']}]: {ending['title']}")
 
 
 @scenarios.command("explore")
@@ -112,7 +129,7 @@ def show_command(path: str, fmt: str, lang: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--samples", default=5000, show_default=True, help="Paths to sample when the space is large.")
 @click.option("--seed", default=1, show_default=True)
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", help="Language of the messages.")
 def explore_command(path: str, fmt: str, samples: int, seed: int, lang: str) -> None:
     """Walk the team's possible choices and report which scenes and endings can be reached."""
     scenario = _load(path, lang)
@@ -121,14 +138,23 @@ def explore_command(path: str, fmt: str, samples: int, seed: int, lang: str) -> 
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    how = "uttømmende" if report.exhaustive else f"utvalg på {report.paths} stier (frø {seed})"
+    en = lang == "en"
+    if report.exhaustive:
+        how = "exhaustive" if en else "uttømmende"
+    else:
+        how = (
+            f"sample of {report.paths} paths (seed {seed})"
+            if en
+            else f"utvalg på {report.paths} stier (frø {seed})"
+        )
     click.secho(f"{scenario.meta.title}: {how}", bold=True)
-    click.echo(f"Slutter nådd: {', '.join(report.endings_reached) or '–'}")
-    click.echo(f"Slutter ikke nådd: {', '.join(report.endings_unreached) or '–'}")
-    click.echo(f"Scener ikke nådd: {', '.join(report.scenes_unreached) or '–'}")
+    labels = EXPLORE_LABELS["en" if en else "nb"]
+    click.echo(f"{labels[0]}: {', '.join(report.endings_reached) or '–'}")
+    click.echo(f"{labels[1]}: {', '.join(report.endings_unreached) or '–'}")
+    click.echo(f"{labels[2]}: {', '.join(report.scenes_unreached) or '–'}")
     click.echo(
-        f"Stilengde (scener): min {report.path_length_min}, snitt {report.path_length_mean:.1f}, "
-        f"maks {report.path_length_max}"
+        f"{labels[3]}: min {report.path_length_min}, {labels[4]} {report.path_length_mean:.1f}, "
+        f"{labels[5]} {report.path_length_max}"
     )
     for ending, count in report.ending_counts.items():
         click.echo(f"  {ending}: {count}")

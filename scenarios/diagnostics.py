@@ -104,8 +104,10 @@ _CODES = [
         ERROR,
         "Ukjent rolle «{role}».",
         "Unknown role '{role}'.",
-        "Rollene er: {known}. Roller deklareres under `roles:` i toppteksten.",
-        "The roles are: {known}. Roles are declared under `roles:` in the front matter.",
+        "Rollene er: {known}. Roller deklareres under `roles:` i toppteksten. Roller i en liste skilles "
+        "med komma (ikke semikolon); et navn med komma i kan stå helt, eller skriv id-en.",
+        "The roles are: {known}. Roles are declared under `roles:` in the front matter. Roles in a list are "
+        "separated by commas (not semicolons); a name with a comma may be written whole, or use the id.",
     ),
     Code(
         "SC008",
@@ -337,10 +339,12 @@ _CODES = [
         "SC033",
         "shares-unknown-to-role",
         WARNING,
-        "«{role}» deler «{info}» i scenen «{scene}», men kan ikke vite den der.",
-        "'{role}' shares '{info}' in scene '{scene}' but cannot know it there.",
-        "Gi rollen opplysningen først (`- Kjent av:` eller en deling), eller fjern den fra delingen.",
-        "Give the role the information first (`- Known by:` or a share), or remove it from the share.",
+        "«{role}» deler «{info}» i scenen «{scene}», men har ikke fått den på veien {way}.",
+        "'{role}' shares '{info}' in scene '{scene}' but has not received it on the path {way}.",
+        "Gi rollen opplysningen på alle veier dit (`- Kjent av:` eller en deling i en tidligere scene), "
+        "la valget kreve den med `- Krever: `{role_id} vet {info}``, eller fjern den fra delingen.",
+        "Give the role the item on every path there (`- Kjent av:` or a share in an earlier scene), "
+        "let the choice require it with `- Krever: `{role_id} vet {info}``, or remove it from the share.",
     ),
     Code(
         "SC034",
@@ -395,6 +399,113 @@ _CODES = [
         "This content is not used here: {problem}.",
         "{hint}",
         "{hint}",
+    ),
+]
+
+_CODES += [
+    Code(
+        "SC040",
+        "role-without-service",
+        ERROR,
+        "Rollen «{role}» mangler `service:`.",
+        "Role '{role}' lacks `service:`.",
+        "Skriv `service: {guess}` under rollen i toppteksten{why}. Tjenestene er: {known}.",
+        "Write `service: {guess}` under the role in the front matter{why}. The services are: {known}.",
+    ),
+    Code(
+        "SC041",
+        "unknown-service",
+        ERROR,
+        "Ukjent tjeneste «{service}» for rollen «{role}».",
+        "Unknown service '{service}' for role '{role}'.",
+        "Bruk ett av disse ordene: {known}.",
+        "Use one of these words: {known}.",
+    ),
+    Code(
+        "SC042",
+        "unknown-recipient",
+        ERROR,
+        "Ukjent mottaker «{recipient}» i delingen.",
+        "Unknown recipient '{recipient}' in the share.",
+        "Del med rollene ({roles}) eller med {external}. Vil du ikke dele, fjern `Deler:`.",
+        "Share with the roles ({roles}) or with {external}. To share with nobody, remove `Deler:`.",
+    ),
+    Code(
+        "SC043",
+        "talk-without-kind",
+        WARNING,
+        "Samtalen med barnet sier ikke om den er støttende eller utforskende.",
+        "The talk with the child does not say whether it is supportive or investigative.",
+        "Skriv `samtale-barn (støttende)` når den voksne lytter og støtter, og `samtale-barn (utforskende)` "
+        "når den voksne spør om hva som har skjedd. Bare utforskende samtaler teller som gjentatte avhør.",
+        "Write `samtale-barn (støttende)` when the adult listens and supports, and "
+        "`samtale-barn (utforskende)` when the adult asks what happened. Only investigative talks count "
+        "as repeated interviews.",
+    ),
+    Code(
+        "SC044",
+        "bad-id",
+        ERROR,
+        "Id-en «{id}» kan bare ha små bokstaver a–z, tall og bindestrek.",
+        "The id '{id}' may only contain lower-case a–z, digits and hyphens.",
+        "Skriv for eksempel «{suggestion}». Id-er brukes i lenker og eksport, så store bokstaver, æ, ø, å, "
+        "mellomrom og andre tegn er ikke lov.",
+        "Write for example '{suggestion}'. Ids are used in links and exports, so capitals, æ, ø, å, "
+        "spaces and other characters are not allowed.",
+    ),
+    Code(
+        "SC045",
+        "onset-flag-never-set",
+        ERROR,
+        "Flagget «{name}» i `{key}` settes aldri av noe valg.",
+        "The flag '{name}' in `{key}` is never set by any choice.",
+        "Sett det med `- Setter: {name}` under valget som gjør at dette begynner å gjelde, "
+        "eller rett stavingen.",
+        "Set it with `- Setter: {name}` under the choice from which this holds, or fix the spelling.",
+    ),
+    Code(
+        "SC046",
+        "unreadable-file",
+        ERROR,
+        "Fila kan ikke leses: {problem}.",
+        "The file cannot be read: {problem}.",
+        "Sjekk stien (den leses fra mappa du står i) og at du har lesetilgang til fila.",
+        "Check the path (it is read from the folder you are in) and that you may read the file.",
+    ),
+    Code(
+        "SC047",
+        "remote-image",
+        WARNING,
+        "Bildet «{url}» ligger på en annen nettside og blir ikke vist.",
+        "The image '{url}' is on another website and will not be shown.",
+        "Legg bildet inn i teksten (data:image/png;base64,…) eller bruk et bilde fra Lagets /static/-mappe.",
+        "Embed the picture (data:image/png;base64,…) or use an image from Laget's /static/ folder.",
+    ),
+    Code(
+        "SC048",
+        "task-basis-from-health",
+        WARNING,
+        "«{role}» er helsepersonell og kan ikke dele «{info}» på grunnlaget `oppgave`.",
+        "'{role}' is health personnel and cannot share '{info}' on the basis `oppgave`.",
+        "`oppgave` (fvl. § 13 b første ledd nr. 5) gjelder ikke helsepersonell, som er bundet av "
+        "hpl. § 21. Skriv `samtykke`, `opplysningsplikt` (til barneverntjenesten, hpl. § 33) eller "
+        "`tjenestlig behov` (til annet helsepersonell som gir helsehjelp, hpl. § 25).",
+        "`oppgave` (fvl. § 13 b first paragraph no. 5) does not apply to health personnel, who are "
+        "bound by hpl. § 21. Write `samtykke`, `opplysningsplikt` (to the child welfare service, "
+        "hpl. § 33) or `tjenestlig behov` (to other health personnel giving care, hpl. § 25).",
+    ),
+    Code(
+        "SC049",
+        "inject-may-not-fire",
+        WARNING,
+        "Teksten viser til en hendelse, men «{inject}» utløses først etter {minutes} min i scenen «{scene}», "
+        "og den blir hoppet over hvis teamet går videre før.",
+        "The text points at an event, but '{inject}' fires only after {minutes} min in scene '{scene}', "
+        "and it is skipped if the team moves on sooner.",
+        "La hendelsen utløses når scenen begynner (`- Utløses: i {scene}`), eller skriv teksten slik at den "
+        "ikke forutsetter hendelsen.",
+        "Let the event fire when the scene begins (`- Utløses: i {scene}`), or write the text so that it "
+        "does not rely on the event.",
     ),
 ]
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scenarios.model import Choice
+from scenarios.model import Onset
 from scenarios.model import Scenario
 
 CONTEXT = "context"
@@ -157,6 +158,18 @@ _ASPECTS: dict[str, tuple[str, str]] = {
         "{noun} «{id}» har nå handlingene {new} (før {old}).",
         "{noun} '{id}' now has the actions {new} (was {old}).",
     ),
+    "parents": (
+        "{noun} «{id}» sier nå at foreldrene er kontraindisert {new} (før {old}).",
+        "{noun} '{id}' now says parents are contraindicated {new} (was {old}).",
+    ),
+    "averting": (
+        "{noun} «{id}» sier nå at terskelen i strl. § 196 er nådd {new} (før {old}).",
+        "{noun} '{id}' now says the threshold of strl. § 196 is met {new} (was {old}).",
+    ),
+    "service": (
+        "{noun} «{id}» hører nå til tjenesten {new} (før {old}).",
+        "{noun} '{id}' now belongs to the service {new} (was {old}).",
+    ),
 }
 
 _BATON = {
@@ -197,6 +210,8 @@ def structural_changes(old: Scenario, new: Scenario, lang: str = "nb") -> list[C
                 text.format(new=new.meta.title, old=old.meta.title),
             )
         )
+    key = new.meta.id
+    changes += _compare("scenario", _markers(old, key, lang), _markers(new, key, lang), lang)
     changes += _compare("role", _roles(old), _roles(new), lang)
     changes += _compare("info", _infos(old), _infos(new), lang)
     kept = {s.id for s in old.scenes} & {s.id for s in new.scenes}
@@ -215,8 +230,25 @@ def _first(items: Iterable[_Item]) -> dict[str, _Item]:
     return found
 
 
+def _markers(scenario: Scenario, key: str, lang: str) -> dict[str, _Item]:
+    """The case-level markers (parents contraindicated, § 196 met) and from when they hold."""
+    meta, en = scenario.meta, lang == "en"
+    aspects = (("parents", _onset(meta.parents_onset, en)), ("averting", _onset(meta.averting, en)))
+    return {key: _Item(key, "", meta.line, aspects=aspects)}
+
+
+def _onset(onset: Onset | None, en: bool) -> str:
+    if onset is None:
+        return ""
+    if onset.always:
+        return "for the whole case" if en else "i hele saken"
+    if onset.scene is not None:
+        return f"from scene {onset.scene}" if en else f"fra scenen {onset.scene}"
+    return f"once {onset.flag} is set" if en else f"fra {onset.flag} er satt"
+
+
 def _roles(scenario: Scenario) -> dict[str, _Item]:
-    return _first(_Item(r.id, r.name, r.line) for r in scenario.meta.roles)
+    return _first(_Item(r.id, r.name, r.line, aspects=(("service", r.service),)) for r in scenario.meta.roles)
 
 
 def _infos(scenario: Scenario) -> dict[str, _Item]:
@@ -244,7 +276,8 @@ def _choices(scenario: Scenario, scenes: set[str], en: bool) -> dict[str, _Item]
 def _choice_aspects(choice: Choice, en: bool) -> tuple[tuple[str, str], ...]:
     """What a choice shares, does with the baton, sets as BTI level and records as actions, in plain text."""
     shares = "; ".join(
-        f"{', '.join(share.infos)} -> {', '.join(share.to)}" + (f" ({share.basis})" if share.basis else "")
+        f"{', '.join(share.infos)} -> {', '.join((*share.to, *share.external))}"
+        + (f" ({share.basis})" if share.basis else "")
         for share in choice.shares
     )
     baton = ""

@@ -82,6 +82,7 @@ class Role:
     id: str
     name: str
     line: int
+    service: str = "annet"  # one of vocabulary.SERVICES: what the role is, for law and scoring
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,16 @@ class Expectation:
     due: str  # scene id from which the action is due
     role: str | None
     grace_scenes: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Onset:
+    """From when something holds: the whole case, from the first visit to a scene, or once a flag is set."""
+
+    always: bool
+    scene: str | None
+    flag: str | None
     line: int
 
 
@@ -113,6 +124,9 @@ class Meta:
     parents: str = "indicated"  # or "contraindicated" (suspected abuse by a caregiver)
     expectations: tuple[Expectation, ...] = ()
     line: int = 1
+    parents_onset: Onset | None = None  # from when parents are contraindicated; None when indicated
+    averting: Onset | None = None  # from when the strl. § 196 threshold is met; None: never in this case
+    child: str = ""  # what the debrief calls the child (`child:`); empty: «barnet», never guessed
 
 
 @dataclass(frozen=True)
@@ -136,9 +150,10 @@ class Info:
 @dataclass(frozen=True)
 class Share:
     infos: tuple[str, ...]
-    to: tuple[str, ...]
+    to: tuple[str, ...]  # role ids
     basis: str
     line: int
+    external: tuple[str, ...] = ()  # receivers outside the team, words from EXTERNAL_RECIPIENTS
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from scenarios.model import Onset
 from scenarios.model import Scenario
 
 
+def _onset(onset: Onset | None) -> dict[str, Any] | None:
+    """An onset as data: from the start, from a scene, or once a flag is set; None when it never holds."""
+    if onset is None:
+        return None
+    return {"always": onset.always, "scene": onset.scene, "flag": onset.flag, "line": onset.line}
+
+
 def outline(scenario: Scenario) -> dict[str, Any]:
-    """Summarise a scenario as JSON-ready data: metadata, roles, scenes with lines, injects and endings."""
+    """Summarise a scenario as JSON-ready data, so an author can confirm how every key and list was read."""
     meta = scenario.meta
     return {
         "id": meta.id,
@@ -23,13 +31,25 @@ def outline(scenario: Scenario) -> dict[str, Any]:
         "license": meta.license,
         "version": meta.version,
         "parents": meta.parents,
-        "roles": [{"id": r.id, "name": r.name} for r in meta.roles],
+        "parents_contraindicated": _onset(meta.parents_onset),
+        "averting_duty": _onset(meta.averting),
+        "child": meta.child,
+        "settings": {
+            k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
+            for k, v in meta.settings.items()
+        },
+        "expectations": [
+            {"action": e.action, "due": e.due, "role": e.role, "grace_scenes": e.grace_scenes, "line": e.line}
+            for e in meta.expectations
+        ],
+        "roles": [{"id": r.id, "name": r.name, "service": r.service} for r in meta.roles],
         "information": [
             {
                 "id": i.id,
                 "title": i.title,
                 "sensitivity": i.sensitivity,
                 "holders": list(i.holders),
+                "needed_by": [{"role": n.role, "by": n.by, "line": n.line} for n in i.needs],
                 "line": i.line,
             }
             for i in scenario.infos

@@ -3,43 +3,30 @@
 from __future__ import annotations
 
 import textwrap
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 
-import yaml
-
+from scenarios import settings
 from scenarios import vocabulary as vocab
 from scenarios.conditions import ConditionError
 from scenarios.conditions import parse_condition
+from scenarios.frontmatter import read_front_matter
+from scenarios.ids import slugify
 from scenarios.markup import Block
 from scenarios.markup import block_tree
 from scenarios.markup import inline_children
 from scenarios.markup import scenario_markdown
-from scenarios.model import Action
-from scenarios.model import Annotation
-from scenarios.model import Assignment
-from scenarios.model import Baton
 from scenarios.model import Checkpoint
 from scenarios.model import Choice
-from scenarios.model import Condition
 from scenarios.model import Ending
-from scenarios.model import Expectation
 from scenarios.model import Info
 from scenarios.model import Inject
-from scenarios.model import Measure
 from scenarios.model import Meta
-from scenarios.model import Need
 from scenarios.model import Option
-from scenarios.model import Role
 from scenarios.model import RoleSection
 from scenarios.model import Scenario
 from scenarios.model import Scene
-from scenarios.model import Share
 from scenarios.model import Transition
 from scenarios.model import Trigger
-from scenarios.personal_data import PERSONAL_DATA_KINDS
-from scenarios.personal_data import find_personal_data
 from scenarios.reporter import Reporter
 from scenarios.vocabulary import fold
 
@@ -47,59 +34,30 @@ MAX_BYTES = 5 * 1024 * 1024
 LANGUAGES = ("nb", "nn", "en")
 
 
+# Diagnostics about the front matter itself; when one of them is found, everything else follows from it.
+ROOT_CAUSES = ("SC016", "SC017")
+
+
 @dataclass(frozen=True)
 class ParseResult:
     scenario: Scenario | None
     diagnostics: list
+    front_matter_ok: bool = True
 
 
 def parse(source: str | bytes, path: str = "", lang: str = "nb") -> ParseResult:
-    """Parse scenario source into a `Scenario` plus every diagnostic found on the way."""
+    """Parse scenario source into a `Scenario` plus every diagnostic found on the way.
+
+    A broken or missing front matter is reported alone: without roles every role section, share and
+    condition would otherwise add a follow-on error.
+    """
     reporter = Reporter(path, lang)
-    scenario = _Parser(reporter).run(source)
+    parser = _Parser(reporter)
+    scenario = parser.run(source)
+    if parser.yaml_failed:
+        roots = [d for d in reporter.sorted() if d.code in ROOT_CAUSES]
+        return ParseResult(scenario, roots, front_matter_ok=False)
     return ParseResult(scenario, reporter.sorted())
-
-
-def slugify(text: str) -> str:
-    """Make a stable id from a title, for elements the author gave no `{#id}`."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    out, dash = [], False
-    for ch in text:
-        if ch.isalnum():
-            out.append(ch)
-            dash = False
-        elif not dash and out:
-            out.append("-")
-            dash = True
-    return "".join(out).strip("-")[:60] or "x"
-
-
-def _split_list(value: str, separator: str = ",") -> list[str]:
-    """Split on a separator outside parentheses, dropping empty parts."""
-    if "(" not in value:
-        return [p for p in (part.strip() for part in value.split(separator)) if p]
-    parts, depth, current = [], 0, []
-    for ch in value:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        if ch == separator and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current).strip())
-    return [p for p in parts if p]
-
-
-def _paren_suffix(text: str) -> tuple[str, str | None]:
-    """Split `words (qualifier)` into the words and the qualifier."""
-    text = text.strip()
-    if text.endswith(")") and "(" in text:
-        start = text.rfind("(")
-        return text[:start].strip(), text[start + 1 : -1].strip()
-    return text, None
 
 
 class _Heading:
@@ -124,6 +82,7 @@ class _Parser:
         self.r = reporter
         self.lines: list[str] = []
         self.role_table: dict[str, str] = {}
+        self.ctx = settings.Context(reporter, self.role_table)
         self.yaml_failed = False
 
     # --- entry -----------------------------------------------------------------------------
@@ -139,10 +98,16 @@ class _Parser:
             self.r.add("SC017", 1, problem=str(error) or type(error).__name__)
             return None
         nodes = list(tree.children)
-        meta = self._meta(nodes[0] if nodes and nodes[0].type == "front_matter" else None)
-        if nodes and nodes[0].type == "front_matter":
-            nodes = nodes[1:]
-        return self._body(meta, nodes)
+        head = nodes[0] if nodes and nodes[0].type == "front_matter" else None
+        front = read_front_matter(
+            head.content if head is not None else None,
+            2,
+            self.r,
+            unclosed=bool(self.lines) and self.lines[0].strip() == "---",
+        )
+        self.yaml_failed = not front.ok
+        self.role_table.update(front.roles)
+        return self._body(front.meta, nodes[1:] if head is not None else nodes)
 
     def _decode(self, source: str | bytes) -> str | None:
         size = len(source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source)
@@ -172,249 +137,6 @@ class _Parser:
         return source.lstrip("\ufeff")
 
     # --- front matter ------------------------------------------------------------------------
-
-    def _meta(self, node: Block | None) -> Meta:
-        data, key_lines = {}, {}
-        if node is None:
-            self.r.add(
-                "SC017",
-                1,
-                problem=self.r.text(
-                    "den mangler topptekst (metadata mellom `---`-linjer øverst)",
-                    "it lacks front matter (metadata between `---` lines at the top)",
-                ),
-            )
-        else:
-            data, key_lines = self._yaml(node.content, 2)
-        line_of: Callable[[str], int] = lambda key: key_lines.get(key, 1)  # noqa: E731
-
-        for key in ("id", "title", "language", "summary", "roles"):
-            if node is not None and not self.yaml_failed and data.get(key) in (None, "", []):
-                self.r.add("SC011", 1, key=key)
-
-        def text(key: str) -> str:
-            value = data.get(key, "")
-            if value is None:
-                return ""
-            if not isinstance(value, str | int | float):
-                self.r.add(
-                    "SC015", line_of(key), key=key, problem=self.r.text("forventet tekst", "expected text")
-                )
-                return ""
-            return str(value).strip()
-
-        def texts(key: str) -> tuple[str, ...]:
-            value = data.get(key) or []
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
-                self.r.add(
-                    "SC015",
-                    line_of(key),
-                    key=key,
-                    problem=self.r.text("forventet en liste med tekst", "expected a list of text"),
-                )
-                return ()
-            return tuple(str(v).strip() for v in value)
-
-        def number(key: str, low: int, high: int, default: int | None) -> int | None:
-            value = data.get(key, default)
-            if value is None:
-                return default
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                self.r.add(
-                    "SC015",
-                    line_of(key),
-                    key=key,
-                    problem=self.r.text(
-                        f"forventet et heltall fra {low} til {high}",
-                        f"expected a whole number from {low} to {high}",
-                    ),
-                )
-                return default
-            return value
-
-        language = text("language")
-        if language and language not in LANGUAGES:
-            self.r.add(
-                "SC015",
-                line_of("language"),
-                key="language",
-                problem=self.r.text("språket må være nb, nn eller en", "the language must be nb, nn or en"),
-            )
-        roles = self._roles(data.get("roles"), line_of("roles"), key_lines)
-        settings = data.get("settings") or {}
-        if not isinstance(settings, dict):
-            self.r.add(
-                "SC015",
-                line_of("settings"),
-                key="settings",
-                problem=self.r.text("forventet nøkkel: verdi-par", "expected key: value pairs"),
-            )
-            settings = {}
-        parents = fold(text("parents") or "indicated")
-        parents = {"indisert": "indicated", "kontraindisert": "contraindicated"}.get(parents, parents)
-        if parents not in ("indicated", "contraindicated"):
-            self.r.add(
-                "SC015",
-                line_of("parents"),
-                key="parents",
-                problem=self.r.text(
-                    "bruk «indicated» eller «contraindicated»", "use 'indicated' or 'contraindicated'"
-                ),
-            )
-            parents = "indicated"
-        return Meta(
-            id=text("id"),
-            title=text("title"),
-            language=language or "nb",
-            summary=text("summary"),
-            audience=texts("audience"),
-            minutes=number("minutes", 1, 24 * 60, None),
-            goals=texts("goals"),
-            roles=roles,
-            bti_level=number("bti_level", 0, 3, 0) or 0,
-            settings={str(k): v for k, v in settings.items()},
-            authors=texts("authors"),
-            license=text("license"),
-            version=text("version"),
-            parents=parents,
-            expectations=self._expectations(data.get("expectations"), line_of("expectations")),
-            line=1,
-        )
-
-    def _yaml(self, content: str, first_line: int) -> tuple[dict, dict[str, int]]:
-        """Load the front matter, remembering the line of each top-level key."""
-        try:
-            node = yaml.compose(content, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(content)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = first_line + (mark.line if mark else 0)
-            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-            self.r.add("SC016", line, problem=problem)
-            self.yaml_failed = True
-            return {}, {}
-        except RecursionError:
-            self.r.add("SC016", first_line, problem="too deeply nested")
-            self.yaml_failed = True
-            return {}, {}
-        if data is None:
-            return {}, {}
-        if not isinstance(data, dict):
-            self.r.add(
-                "SC016",
-                first_line,
-                problem=self.r.text("forventet nøkkel: verdi-par", "expected key: value pairs"),
-            )
-            self.yaml_failed = True
-            return {}, {}
-        lines: dict[str, int] = {}
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                lines[str(key_node.value)] = first_line + key_node.start_mark.line
-                if isinstance(value_node, yaml.SequenceNode):
-                    for i, item in enumerate(value_node.value):
-                        lines[f"{key_node.value}[{i}]"] = first_line + item.start_mark.line
-        return data, lines
-
-    def _roles(self, value: object, line: int, key_lines: dict[str, int]) -> tuple[Role, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.r.add(
-                "SC015",
-                line,
-                key="roles",
-                problem=self.r.text("forventet en liste med roller", "expected a list of roles"),
-            )
-            return ()
-        roles: list[Role] = []
-        seen: dict[str, int] = {}
-        for i, item in enumerate(value):
-            item_line = key_lines.get(f"roles[{i}]", line)
-            if isinstance(item, str):
-                role_id, name = slugify(item), item.strip()
-            elif isinstance(item, dict) and isinstance(item.get("id"), str):
-                role_id = item["id"].strip()
-                name = str(item.get("name") or role_id).strip()
-            else:
-                self.r.add(
-                    "SC015",
-                    item_line,
-                    key="roles",
-                    problem=self.r.text("hver rolle trenger minst en id", "each role needs at least an id"),
-                )
-                continue
-            if role_id in seen:
-                self.r.add("SC010", item_line, id=role_id, first=seen[role_id])
-                continue
-            seen[role_id] = item_line
-            roles.append(Role(role_id, name, item_line))
-        if roles and not 2 <= len(roles) <= 6:
-            self.r.add(
-                "SC015",
-                line,
-                key="roles",
-                problem=self.r.text(
-                    f"et scenario har 2 til 6 roller, ikke {len(roles)}",
-                    f"a scenario has 2 to 6 roles, not {len(roles)}",
-                ),
-            )
-        for role in roles:
-            self.role_table[fold(role.id)] = role.id
-            self.role_table.setdefault(fold(role.name), role.id)
-        return tuple(roles)
-
-    def _expectations(self, value: object, line: int) -> tuple[Expectation, ...]:
-        if value in (None, []):
-            return ()
-        if not isinstance(value, list):
-            self.r.add(
-                "SC015",
-                line,
-                key="expectations",
-                problem=self.r.text("forventet en liste", "expected a list"),
-            )
-            return ()
-        found = []
-        for item in value:
-            if not isinstance(item, dict) or "action" not in item or "due" not in item:
-                self.r.add(
-                    "SC015",
-                    line,
-                    key="expectations",
-                    problem=self.r.text(
-                        "hver forventning trenger `action` og `due`",
-                        "each expectation needs `action` and `due`",
-                    ),
-                )
-                continue
-            action = str(item["action"]).strip()
-            canonical = vocab.ACTIONS.get(fold(action))
-            if canonical is None and fold(action).startswith("bti:"):
-                level = fold(action)[4:]
-                canonical = f"bti:{level}" if level in ("1", "2", "3") else None
-            if canonical is None:
-                self.r.add(
-                    "SC015",
-                    line,
-                    key="expectations",
-                    problem=self.r.text(f"ukjent handling «{action}»", f"unknown action '{action}'"),
-                )
-                continue
-            role = item.get("role")
-            role_id = self.role_table.get(fold(str(role))) if role else None
-            if role and role_id is None:
-                self.r.add("SC007", line, role=role, known=self._known_roles())
-            grace = item.get("grace", 0)
-            if not isinstance(grace, int) or isinstance(grace, bool) or grace < 0:
-                grace = 0
-            found.append(Expectation(canonical, str(item["due"]).strip(), role_id, grace, line))
-        return tuple(found)
-
-    def _known_roles(self) -> list[str]:
-        return sorted(set(self.role_table.values()))
 
     # --- body ----------------------------------------------------------------------------------
 
@@ -485,13 +207,9 @@ class _Parser:
             if node.map:
                 start, end = node.map
                 chunk = textwrap.dedent("\n".join(self.lines[start:end])).strip("\n")
-                self._personal_data(chunk, start + 1)
+                settings.personal_data(self.ctx, chunk, start + 1)
                 chunks.append(chunk)
         return "\n\n".join(c for c in chunks if c.strip())
-
-    def _personal_data(self, text: str, line: int) -> None:
-        for kind in find_personal_data(text):
-            self.r.add("SC035", line, kind=self.r.text(*PERSONAL_DATA_KINDS[kind]))
 
     def _attrs_error(
         self, heading: _Heading | None = None, *, line: int = 0, error: str | None = None
@@ -502,24 +220,6 @@ class _Parser:
 
     def _id(self, heading: _Heading) -> str:
         return heading.attrs.pop("id", None) or slugify(heading.title)
-
-    def _role(self, text: str, line: int) -> str | None:
-        role = self.role_table.get(fold(text))
-        if role is None:
-            self.r.add("SC007", line, role=text.strip(), known=self._known_roles())
-        return role
-
-    def _roles_list(self, value: str, line: int) -> tuple[str, ...]:
-        found = []
-        for part in _split_list(value):
-            if fold(part) in ("ingen", "none", "nobody"):
-                continue
-            if fold(part) in ("alle", "all", "everyone"):
-                return tuple(self.role_table[fold(r)] for r in self._known_roles())
-            role = self._role(part, line)
-            if role:
-                found.append(role)
-        return tuple(found)
 
     def _int_attr(self, heading: _Heading, keys: tuple[str, ...], low: int, high: int) -> int | None:
         for key in keys:
@@ -560,10 +260,8 @@ class _Parser:
             key, sep, value = inline.content.partition(":")
             canonical = table.get(fold(key)) if sep else table.get(fold(inline.content))
             if canonical is None:
-                known = sorted({k for k, v in table.items() if k == v or not k.isascii()})
-                self.r.add(
-                    "SC020", line, key=key.strip() if sep else inline.content.strip(), known=", ".join(known)
-                )
+                known = ", ".join(f"`{w if w[0].isupper() else w.capitalize()}:`" for w in vocab.names(table))
+                self.r.add("SC020", line, key=key.strip() if sep else inline.content.strip(), known=known)
                 continue
             rows.append((canonical, value.strip(), line, inline))
         return rows
@@ -607,45 +305,25 @@ class _Parser:
                 )
                 sensitivity = "personal"
             self._leftover_attrs(heading, "id, sensitivitet")
-            holders: tuple[str, ...] = ()
-            needs: list[Need] = []
-            text_nodes = []
+            rows, text_nodes = [], []
             for node in body:
                 if self._is_settings(node, vocab.INFO_KEYS):
-                    for key, value, line, _ in self._settings(node, vocab.INFO_KEYS):
-                        if key == "holders":
-                            holders += self._roles_list(value, line)
-                        else:
-                            needs.extend(self._needs(value, line))
+                    rows += self._settings(node, vocab.INFO_KEYS)
                 else:
                     text_nodes.append(node)
+            fields = settings.merged(settings.INFO_SETTINGS, self.ctx, rows, ("holders", "needs"))
             infos.append(
                 Info(
                     info_id,
                     heading.title,
                     self._source(text_nodes),
                     sensitivity,
-                    holders,
-                    tuple(needs),
+                    fields.get("holders", ()),  # type: ignore[arg-type]
+                    fields.get("needs", ()),  # type: ignore[arg-type]
                     heading.line,
                 )
             )
         return infos
-
-    def _needs(self, value: str, line: int) -> list[Need]:
-        needs = []
-        for part in _split_list(value):
-            # A role name may itself end in parentheses, e.g. "Pedagogisk leder (barnehage)".
-            who, qualifier = (part, None) if fold(part) in self.role_table else _paren_suffix(part)
-            by = None
-            if qualifier:
-                words = qualifier.split()
-                if words and fold(words[0]) in ("innen", "by", "før", "before"):
-                    words = words[1:]
-                by = words[-1] if words else None
-            for role in self._roles_list(who, line):
-                needs.append(Need(role, by, line))
-        return needs
 
     # --- scenes --------------------------------------------------------------------------------
 
@@ -687,7 +365,7 @@ class _Parser:
         )
 
     def _role_section(self, scene_id: str, heading: _Heading, body: list[Block]) -> RoleSection | None:
-        role = self._role(heading.text, heading.line)
+        role = settings.role_of(self.ctx, heading.text, heading.line)
         if role is None:
             return None
         passive = any(vocab.FLAGS.get(fold(c)) == "passive" for c in heading.classes)
@@ -721,7 +399,7 @@ class _Parser:
         attrs = dict(meta.get("attrs", {}))
         classes = meta.get("classes", ())
         choice_id = attrs.pop("id", None) or slugify(label)
-        self._personal_data(label, line)
+        settings.personal_data(self.ctx, label, line)
         for key in attrs:
             self.r.add("SC020", line, key=key, known="id")
         fields: dict[str, object] = {
@@ -751,282 +429,7 @@ class _Parser:
         )
 
     def _choice_settings(self, node: Block, fields: dict[str, object]) -> None:
-        for key, value, line, inline in self._settings(node, vocab.CHOICE_KEYS):
-            if key == "requires":
-                condition, text = self._condition(inline, value, line)
-                fields["requires"], fields["requires_text"] = condition, text
-            elif key == "set":
-                fields["sets"] = tuple(fields.get("sets", ())) + tuple(self._assignments(value, line))
-            elif key == "bti":
-                fields["bti"] = self._bounded(value, line, "BTI", 0, 3)
-            elif key == "share":
-                fields["shares"] = tuple(fields.get("shares", ())) + tuple(self._shares(value, line))
-            elif key == "baton":
-                fields["baton"] = self._baton(value, line)
-            elif key == "action":
-                fields["actions"] = tuple(fields.get("actions", ())) + tuple(self._actions(value, line))
-            elif key == "measure":
-                fields["measure"] = self._measure(value, line)
-            elif key == "follow_up":
-                days = value.split()[0] if value.split() else ""
-                fields["follow_up_days"] = self._bounded(days, line, key, 1, 3650)
-            elif key == "assessment":
-                fields["annotations"] = tuple(fields.get("annotations", ())) + tuple(
-                    self._annotations(value, line)
-                )
-            elif key == "plan":
-                fields["plan"] = slugify(value) if value else ""
-            elif key == "feedback":
-                fields["feedback"] = self._inline_source(inline, value)
-                self._personal_data(value, line)
-            elif key == "law":
-                fields["laws"] = tuple(fields.get("laws", ())) + tuple(
-                    p.strip() for p in value.split(";") if p.strip()
-                )
-
-    def _inline_source(self, inline: Block, value: str) -> str:
-        """The Markdown after `Key:` in a settings item, which may run over several lines."""
-        return " ".join(value.split()) if "\n" in value else value
-
-    def _bounded(self, value: str, line: int, key: str, low: int, high: int) -> int | None:
-        try:
-            number = int(value.strip())
-        except ValueError:
-            number = None
-        if number is None or not low <= number <= high:
-            self.r.add(
-                "SC021",
-                line,
-                key=key,
-                problem=value,
-                hint=self.r.text(
-                    f"Bruk et heltall fra {low} til {high}.", f"Use a whole number from {low} to {high}."
-                ),
-            )
-            return None
-        return number
-
-    def _condition(self, inline: Block, value: str, line: int) -> tuple[Condition | None, str]:
-        code = next((c for c in inline_children(inline) if c.type == "code_inline"), None)
-        text = code.content if code is not None else value
-        try:
-            return parse_condition(text, self.role_table), text
-        except ConditionError as error:
-            if hasattr(error, "role"):
-                self.r.add("SC007", line, role=error.role, known=self._known_roles())
-            else:
-                self.r.add("SC019", line, problem=self.r.text(error.nb, error.en))
-            return None, text
-
-    def _assignments(self, value: str, line: int) -> list[Assignment]:
-        found = []
-        for part in _split_list(value):
-            words = (
-                part.replace("+=", " + ").replace("-=", " - ").replace("=", " = ").replace("+", " + ").split()
-            )
-            hint = self.r.text(
-                "Skriv `flagg`, `ikke flagg`, `teller + 1`, `teller - 1` eller `teller = 3`.",
-                "Write `flag`, `not flag`, `counter + 1`, `counter - 1` or `counter = 3`.",
-            )
-            if len(words) == 1 and self._is_name(words[0]):
-                found.append(Assignment(words[0], "set", 1, line))
-            elif len(words) == 2 and fold(words[0]) in ("ikke", "not") and self._is_name(words[1]):
-                found.append(Assignment(words[1], "clear", 0, line))
-            elif len(words) == 3 and self._is_name(words[0]) and words[1] in "+-=" and _is_int(words[2]):
-                amount = int(words[2])
-                op = "assign" if words[1] == "=" else "add"
-                found.append(Assignment(words[0], op, -amount if words[1] == "-" else amount, line))
-            else:
-                self.r.add("SC021", line, key="Setter", problem=part, hint=hint)
-        return found
-
-    @staticmethod
-    def _is_name(word: str) -> bool:
-        return (
-            bool(word)
-            and (word[0].isalpha() or word[0] == "_")
-            and all(ch.isalnum() or ch in "_-" for ch in word)
-            and fold(word) not in vocab.CONDITION_WORDS
-        )
-
-    def _shares(self, value: str, line: int) -> list[Share]:
-        shares = []
-        hint = self.r.text(
-            "Skriv `opplysning -> rolle (grunnlag)`, for eksempel `fravaer -> helsesykepleier (samtykke)`.",
-            "Write `item -> role (basis)`, for example `absence -> nurse (consent)`.",
-        )
-        for clause in _split_list(value, ";"):
-            clause = clause.replace("→", "->")
-            left, arrow, right = clause.partition("->")
-            if not arrow:
-                self.r.add("SC021", line, key="Deler", problem=clause, hint=hint)
-                continue
-            targets, basis_text = _paren_suffix(right)
-            if basis_text is None:
-                self.r.add(
-                    "SC021",
-                    line,
-                    key="Deler",
-                    problem=self.r.text(
-                        f"«{clause}» mangler grunnlag i parentes", f"'{clause}' lacks a basis in parentheses"
-                    ),
-                    hint=hint,
-                )
-                continue
-            basis = vocab.BASES.get(fold(basis_text))
-            if basis is None:
-                self.r.add(
-                    "SC021",
-                    line,
-                    key="Deler",
-                    problem=basis_text,
-                    hint=self.r.text(
-                        "Grunnlag: samtykke, opplysningsplikt, avvergingsplikt, anonym, "
-                        "tjenestlig behov eller uten.",
-                        "Basis: consent, duty_to_report, duty_to_avert, anonymous, internal or none.",
-                    ),
-                )
-                continue
-            infos = tuple(_split_list(left))
-            roles = self._roles_list(targets, line)
-            if infos and roles:
-                shares.append(Share(infos, roles, basis, line))
-            elif not infos:
-                self.r.add("SC021", line, key="Deler", problem=clause, hint=hint)
-        return shares
-
-    def _baton(self, value: str, line: int) -> Baton | None:
-        folded = fold(value)
-        for phrase in sorted(vocab.BATON, key=len, reverse=True):
-            if folded == phrase or folded.startswith(phrase + " "):
-                kind = vocab.BATON[phrase]
-                rest = folded[len(phrase) :].strip()
-                if kind == "propose":
-                    if not rest:
-                        break
-                    role = self._role(rest, line)
-                    return Baton(kind, role, line) if role else None
-                if rest:
-                    break
-                return Baton(kind, None, line)
-        self.r.add(
-            "SC021",
-            line,
-            key="Stafett",
-            problem=value,
-            hint=self.r.text(
-                "Skriv `foreslår <rolle>`, `tar imot`, `tar` eller `gir fra seg`.",
-                "Write `propose <role>`, `accept`, `take` or `release`.",
-            ),
-        )
-        return None
-
-    def _actions(self, value: str, line: int) -> list[Action]:
-        found = []
-        for part in _split_list(value):
-            name, qualifier = _paren_suffix(part)
-            kind = vocab.ACTIONS.get(fold(name))
-            if kind is None:
-                self.r.add(
-                    "SC021",
-                    line,
-                    key="Handling",
-                    problem=name,
-                    hint=self.r.text(
-                        "Kjente handlinger: "
-                        + ", ".join(sorted(k for k, v in vocab.ACTIONS.items() if "-" in k)),
-                        "Known actions: " + ", ".join(sorted(set(vocab.ACTIONS.values()))),
-                    ),
-                )
-                continue
-            tags = []
-            for tag_text in _split_list(qualifier or ""):
-                tag = vocab.ACTION_TAGS.get(fold(tag_text))
-                if tag is None:
-                    self.r.add(
-                        "SC021",
-                        line,
-                        key="Handling",
-                        problem=tag_text,
-                        hint=self.r.text(
-                            "Kjente presiseringer: åpne spørsmål, ledende, sbar, bekreftet, forberedt, "
-                            "uforberedt, "
-                            "med samtykke, uten samtykke.",
-                            "Known qualifiers: " + ", ".join(sorted(set(vocab.ACTION_TAGS.values()))),
-                        ),
-                    )
-                else:
-                    tags.append(tag)
-            found.append(Action(kind, tuple(tags), line))
-        return found
-
-    def _measure(self, value: str, line: int) -> Measure | None:
-        name, qualifier = _paren_suffix(value)
-        domain = vocab.DOMAINS.get(fold(name))
-        if domain is None:
-            self.r.add(
-                "SC021",
-                line,
-                key="Tiltak",
-                problem=name,
-                hint=self.r.text(
-                    "Bruk læring, helse, omsorg eller sosialt, og gjerne `(felles plan)`.",
-                    "Use learning, health, care or social, optionally `(shared plan)`.",
-                ),
-            )
-            return None
-        shared = qualifier is not None and any(
-            w in fold(qualifier) for w in ("felles", "shared", "plan", "stafettlogg")
-        )
-        return Measure(domain, shared, line)
-
-    def _annotations(self, value: str, line: int) -> list[Annotation]:
-        found = []
-        for part in _split_list(value):
-            words = part.split()
-            if len(words) < 2 or not _is_int(words[-1].replace("+", "")):
-                self.r.add(
-                    "SC021",
-                    line,
-                    key="Vurdering",
-                    problem=part,
-                    hint=self.r.text(
-                        "Skriv dimensjon og tall fra -2 til +2, for eksempel `stemme +2, informasjon -1`.",
-                        "Write a dimension and a number from -2 to +2, e.g. `voice +2, information -1`.",
-                    ),
-                )
-                continue
-            name = " ".join(words[:-1])
-            amount = int(words[-1].replace("+", ""))
-            dimension = vocab.DIMENSIONS.get(fold(name))
-            if dimension is None:
-                self.r.add(
-                    "SC009",
-                    line,
-                    name=name,
-                    known=sorted(
-                        k
-                        for k, v in vocab.DIMENSIONS.items()
-                        if " " not in k
-                        and not k.isascii()
-                        or k in ("eskalering", "informasjon", "eierskap", "stemme", "foreldre", "samstemthet")
-                    ),
-                )
-                continue
-            if not -2 <= amount <= 2:
-                self.r.add(
-                    "SC021",
-                    line,
-                    key="Vurdering",
-                    problem=part,
-                    hint=self.r.text(
-                        "Tallet går fra -2 (svært uheldig) til +2 (svært godt).",
-                        "The number runs from -2 (very poor) to +2 (very good).",
-                    ),
-                )
-                continue
-            found.append(Annotation(dimension, amount, line))
-        return found
+        fields.update(settings.choice_fields(self.ctx, self._settings(node, vocab.CHOICE_KEYS)))
 
     # --- transitions and checkpoints ----------------------------------------------------------
 
@@ -1102,7 +505,7 @@ class _Parser:
             condition = parse_condition(text, self.role_table)
         except ConditionError as error:
             if hasattr(error, "role"):
-                self.r.add("SC007", line, role=error.role, known=self._known_roles())
+                self.r.add("SC007", line, role=error.role, known=settings.known_roles(self.ctx))
             else:
                 self.r.add("SC019", line, problem=self.r.text(error.nb, error.en))
             return None
@@ -1139,61 +542,22 @@ class _Parser:
     def _inject(self, heading: _Heading, content: list[Block]) -> Inject:
         inject_id = self._id(heading)
         self._leftover_attrs(heading, "id")
-        to: tuple[str, ...] = ()
-        reveals: tuple[str, ...] = ()
-        trigger = Trigger("manual", None, None, heading.line)
-        text_nodes = []
+        rows, text_nodes = [], []
         for node in content:
             if self._is_settings(node, vocab.INJECT_KEYS):
-                for key, value, line, _ in self._settings(node, vocab.INJECT_KEYS):
-                    if key == "to":
-                        to += self._roles_list(value, line)
-                    elif key == "reveals":
-                        reveals += tuple(_split_list(value))
-                    else:
-                        trigger = self._trigger(value, line)
+                rows += self._settings(node, vocab.INJECT_KEYS)
             else:
                 text_nodes.append(node)
-        return Inject(inject_id, heading.title, self._source(text_nodes), to, trigger, reveals, heading.line)
-
-    def _trigger(self, value: str, line: int) -> Trigger:
-        words = value.replace(",", " ").split()
-        kind, scene, after = "manual", None, None
-        i = 0
-        ok = bool(words)
-        while i < len(words) and ok:
-            word = vocab.TRIGGER_WORDS.get(fold(words[i]))
-            if word == "manual":
-                i += 1
-            elif word == "scene" or fold(words[i]) == "scene":
-                i += 1
-                if i < len(words) and fold(words[i]) == "scene":
-                    i += 1
-                if i < len(words):
-                    kind, scene = "scene", words[i]
-                    i += 1
-                else:
-                    ok = False
-            elif word == "after" and i + 1 < len(words) and words[i + 1].isdigit():
-                after = int(words[i + 1])
-                i += 2
-                if i < len(words) and vocab.TRIGGER_WORDS.get(fold(words[i])) == "minutes":
-                    i += 1
-            else:
-                ok = False
-        if not ok or (after is not None and scene is None):
-            self.r.add(
-                "SC021",
-                line,
-                key=self.r.text("Utløses", "When"),
-                problem=value,
-                hint=self.r.text(
-                    "Skriv `manuelt`, `i scene-id` eller `i scene-id etter 5 min`.",
-                    "Write `manual`, `in scene-id` or `in scene-id after 5 min`.",
-                ),
-            )
-            return Trigger("manual", None, None, line)
-        return Trigger(kind, scene, after, line)
+        fields = settings.merged(settings.INJECT_SETTINGS, self.ctx, rows, ("to", "reveals"))
+        return Inject(
+            inject_id,
+            heading.title,
+            self._source(text_nodes),
+            fields.get("to", ()),  # type: ignore[arg-type]
+            fields.get("trigger", Trigger("manual", None, None, heading.line)),  # type: ignore[arg-type]
+            fields.get("reveals", ()),  # type: ignore[arg-type]
+            heading.line,
+        )
 
     def _ending(self, heading: _Heading, content: list[Block]) -> Ending:
         ending_id = self._id(heading)
@@ -1213,7 +577,3 @@ class _Parser:
             rating = "mixed"
         self._leftover_attrs(heading, "id, vurdering")
         return Ending(ending_id, heading.title, rating, self._source(content), heading.line)
-
-
-def _is_int(text: str) -> bool:
-    return text.lstrip("-").isdigit()

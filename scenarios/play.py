@@ -20,8 +20,8 @@ from scenarios.model import Scene
 State = dict[str, Any]
 Event = Mapping[str, Any]
 
-# Role ids that receive reports; the report is visible to them in the team log.
-_REPORT_RECEIVERS = {"report_bvt": ("bvt", "barnevern", "barneverntjenesten", "barnevernstjenesten")}
+# The service that receives a report: the report is visible to its roles in the team log.
+_REPORT_RECEIVERS = {"report_bvt": "barnevern"}
 # Actions the whole team sees in the log, because they happen in the open.
 _PUBLIC_ACTIONS = {"convene_meeting", "open_log", "evaluate", "close_case"}
 
@@ -235,12 +235,27 @@ def _answer(scenario: Scenario, state: State, scene: Scene, event: Event) -> Non
     }
 
 
+MAX_MESSAGE_LENGTH = 500
+
+
+def _message(scenario: Scenario, state: State, scene: Scene, event: Event) -> None:
+    """A facilitator's own text to the team or to some roles: logged for them, changing nothing else."""
+    text, to = event.get("text"), event.get("to") or []
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_MESSAGE_LENGTH:
+        raise Rejected("bad_message", "Meldingen mangler tekst eller er for lang.", "The message is invalid.")
+    if not isinstance(to, list) or any(role not in scenario.role_ids for role in to):
+        raise Rejected("unknown_role", "Meldingen går til en ukjent rolle.", "Unknown role in the message.")
+    visible_to = [role for role in scenario.role_ids if role in to] or "all"
+    _log(state, "message", None, visible_to, text=text.strip(), at=event.get("at"))
+
+
 _HANDLERS = {
     "choose": _choose,
     "advance": _force("facilitator"),
     "timeout": _force("timeout"),
     "inject": _inject,
     "answer": _answer,
+    "message": _message,
 }
 
 
@@ -267,29 +282,22 @@ def _apply_effects(scenario: Scenario, state: State, scene: Scene, choice: Choic
                 _log(state, "share_unknown", role, [role], info=info)
                 continue
             for target in share.to:
-                record = {
-                    "seq": state["seq"],
-                    "round": state["round"],
-                    "scene": scene.id,
-                    "day": state["day"],
-                    "from": role,
-                    "to": target,
-                    "info": info,
-                    "basis": share.basis,
-                    "at": at,
-                }
+                record = _share_record(state, scene, role, target, info, share.basis, at, False)
                 state["shares"].append(record)
                 if not knows(state, target, info) and target in state["knowledge"]:
                     state["knowledge"][target][info] = _known(
                         state["seq"], state["round"], scene, role, share.basis, at
                     )
+            for target in share.external:
+                state["shares"].append(_share_record(state, scene, role, target, info, share.basis, at, True))
             _log(
                 state,
                 "shared",
                 role,
                 sorted({role, *share.to}),
                 info=info,
-                to=list(share.to),
+                to=[*share.to, *share.external],
+                external=list(share.external),
                 basis=share.basis,
             )
     if choice.baton is not None:
@@ -310,7 +318,8 @@ def _apply_effects(scenario: Scenario, state: State, scene: Scene, choice: Choic
         if action.kind in _PUBLIC_ACTIONS:
             visible: Any = "all"
         else:
-            receivers = [r for r in scenario.role_ids if r in _REPORT_RECEIVERS.get(action.kind, ())]
+            service = _REPORT_RECEIVERS.get(action.kind)
+            receivers = [r.id for r in scenario.meta.roles if service is not None and r.service == service]
             visible = sorted({role, *receivers})
         if action.kind != "wait":
             _log(state, "action", role, visible, action=action.kind)
@@ -437,6 +446,24 @@ def _fire(scenario: Scenario, state: State, inject, at: Any) -> None:
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _share_record(
+    state: State, scene: Scene, sender: str, target: str, info: str, basis: str, at: Any, external: bool
+) -> dict[str, Any]:
+    """One disclosure of one item to one receiver; `external` marks a receiver outside the team."""
+    return {
+        "seq": state["seq"],
+        "round": state["round"],
+        "scene": scene.id,
+        "day": state["day"],
+        "from": sender,
+        "to": target,
+        "info": info,
+        "basis": basis,
+        "at": at,
+        "external": external,
+    }
 
 
 def _known(seq: int, round_: int, scene: Scene, source: str | None, basis: str, at: Any) -> dict[str, Any]:

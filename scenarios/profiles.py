@@ -6,13 +6,21 @@ Solo practice lets one person play one role while the other roles follow a *prof
   expert choice depends on another role's choice in the same scene (a `Krever` condition) waits for
   it; if it never opens, the role takes its first open choice. This is the expert path of
   ``scoring.paths.expert_events``, which uses the same policy and playthrough.
-- ``cautious``: a team that hesitates. Among its open choices that are *not* the expert's, a role
-  takes the one that escalates least, compared in this order: how far it raises the BTI level, how
-  many escalating actions it has (reports to the child welfare service or the police, referral to
-  PPT, calling a cooperation meeting, an investigation), how many items of information it shares,
-  and whether it takes or hands on the baton. On a tie it prefers a choice with the action `vente`
-  (wait), then the one written first. When only the expert choice is open it takes that. A cautious
-  role never waits for a choice to open.
+- ``cautious``: a team that hesitates but stays within the law. Among its open choices — the
+  expert's included — a role first sets aside every choice that would be a critical error when
+  another choice is open: a share without a basis that fits its receiver (`uten`, the duty to report
+  to anyone but the child welfare service, § 196 to anyone but the police or the child welfare
+  service) and a talk with or share to parents where they are contraindicated and nobody has reported
+  yet. It also sets aside every choice that harms the child's voice (one the author marks negative on
+  `stemme`, or a talk with the child tagged `ledende`) when another choice is open: a hesitant team
+  does not question a child with leading questions. If a report the scenario expects of the role is
+  due (its scene has been reached) and not yet made, only choices that make it remain (when there
+  are any). Of what is left it takes the one that
+  escalates least, compared in this order: how far it raises the BTI level, how many escalating actions
+  it has (reports to the child welfare service or the police, referral to PPT, calling a cooperation
+  meeting, an investigation), how many items of information it shares, and whether it takes or hands
+  on the baton. On a tie it prefers a choice with the action `vente` (wait), then a choice that is not
+  the expert's, then the one written first. A cautious role never waits for a choice to open.
 
 Both profiles answer checkpoints with the expert answer (the one marked `.riktig`, else the first),
 and fire timed injects when the scene starts. Everything here is pure and deterministic: the same
@@ -30,6 +38,8 @@ from scenarios.model import Choice
 from scenarios.model import Option
 from scenarios.model import Scenario
 from scenarios.model import Scene
+from scenarios.model import Share
+from scenarios.onset import onset_holds
 from scenarios.play import State
 from scenarios.play import apply
 from scenarios.play import available_choices
@@ -57,23 +67,90 @@ def expert_choice(scenario: Scenario, state: State, role: str) -> Choice | None:
     return next((c for c in available_choices(scenario, state, role) if c.expert), None)
 
 
-def _hesitation(choice: Choice, bti: int, position: int) -> tuple[int, int, int, int, int, int]:
+def _hesitation(choice: Choice, bti: int, position: int) -> tuple[int, ...]:
     """How much a choice escalates, smallest first, so a cautious role can take the minimum."""
     raised = max(0, (choice.bti if choice.bti is not None else bti) - bti)
     escalating = sum(action.kind in ESCALATING_ACTIONS for action in choice.actions)
-    shared = sum(len(share.infos) * len(share.to) for share in choice.shares)
+    shared = sum(len(share.infos) * (len(share.to) + len(share.external)) for share in choice.shares)
     baton = int(choice.baton is not None and choice.baton.kind in ("take", "propose", "accept"))
     waits = 0 if any(action.kind == "wait" for action in choice.actions) else 1
-    return raised, escalating, shared, baton, waits, position
+    return raised, escalating, shared, baton, waits, int(choice.expert), position
+
+
+def _service(scenario: Scenario, party: str) -> str:
+    role = scenario.role(party)
+    return role.service if role is not None else party
+
+
+def _share_without_fitting_basis(scenario: Scenario, share: Share) -> bool:
+    """A share whose basis cannot carry it to its receivers: the core of an unlawful disclosure."""
+    receivers = {_service(scenario, r) for r in share.to} | set(share.external)
+    if share.basis == "none":
+        return bool(receivers - {"foreldre"})
+    if share.basis == "duty_to_report":
+        return bool(receivers - {"barnevern"})
+    if share.basis == "duty_to_avert":
+        return bool(receivers - {"barnevern", "politi"})
+    return False
+
+
+def _parents_contraindicated(scenario: Scenario, state: State) -> bool:
+    """Whether, in this state, the scenario holds contact with the parents to be contraindicated."""
+    onset = scenario.meta.parents_onset
+    if onset is None:
+        return scenario.meta.parents == "contraindicated"
+    return onset_holds(onset, {h["scene"] for h in state["history"]} | {state["scene"]}, state["flags"])
+
+
+def critical_error(scenario: Scenario, state: State, choice: Choice) -> bool:
+    """Whether taking the choice now would be a critical error: an unlawful share or parents confronted."""
+    if any(_share_without_fitting_basis(scenario, share) for share in choice.shares):
+        return True
+    contacts = any(a.kind == "talk_parents" for a in choice.actions) or any(
+        "foreldre" in share.external for share in choice.shares
+    )
+    reported = any(a["kind"] in ("report_bvt", "report_police") for a in state["actions"]) or any(
+        a.kind in ("report_bvt", "report_police") for a in choice.actions
+    )
+    return contacts and not reported and _parents_contraindicated(scenario, state)
+
+
+def harms_child_voice(choice: Choice) -> bool:
+    """Whether the author marks the choice as harming the child's voice, or it questions the child leadingly.
+
+    A `Vurdering: stemme` below 0 (a leading interview, a promise of total secrecy, dropping the case
+    without hearing the child) or a talk with the child tagged `ledende`: never a cautious team's way.
+    """
+    return any(a.dimension == "child_voice" and a.value < 0 for a in choice.annotations) or any(
+        a.kind == "talk_child" and "leading_questions" in a.tags for a in choice.actions
+    )
+
+
+def _due_reports(scenario: Scenario, state: State, role: str) -> set[str]:
+    """Reports the scenario expects of the role whose scene has been reached and that nobody made yet."""
+    reached = {h["scene"] for h in state["history"]} | {state["scene"]}
+    done = {a["kind"] for a in state["actions"]}
+    return {
+        e.action
+        for e in scenario.meta.expectations
+        if e.action in ("report_bvt", "report_police")
+        and e.due in reached
+        and e.role in (None, role)
+        and e.action not in done
+    }
 
 
 def cautious_choice(scenario: Scenario, state: State, role: str) -> Choice | None:
-    """The open non-expert choice that escalates least, or the expert choice when it is all there is."""
-    options = available_choices(scenario, state, role)
-    others = [(c, i) for i, c in enumerate(options) if not c.expert]
-    if not others:
-        return options[0] if options else None
-    return min(others, key=lambda pair: _hesitation(pair[0], state["bti"], pair[1]))[0]
+    """The least escalating open choice that is lawful and makes the reports that are due."""
+    options = list(enumerate(available_choices(scenario, state, role)))
+    if not options:
+        return None
+    lawful = [(i, c) for i, c in options if not critical_error(scenario, state, c)] or options
+    lawful = [(i, c) for i, c in lawful if not harms_child_voice(c)] or lawful
+    due = _due_reports(scenario, state, role)
+    reporting = [(i, c) for i, c in lawful if due & {a.kind for a in c.actions}]
+    pool = reporting or lawful
+    return min(pool, key=lambda pair: _hesitation(pair[1], state["bti"], pair[0]))[1]
 
 
 POLICIES: dict[str, Policy] = {EXPERT: expert_choice, CAUTIOUS: cautious_choice}

@@ -10,11 +10,23 @@ def fold(word: str) -> str:
     return " ".join(unicodedata.normalize("NFC", word).casefold().split())
 
 
-def _table(entries: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    table: dict[str, str] = {}
+class _Table(dict):
+    """A lookup from every folded word to its canonical id, remembering the word shown to authors."""
+
+    names: list[str]
+
+
+def names(table: dict[str, str]) -> list[str]:
+    """The word authors are shown for each canonical id: its first (Norwegian) word, in table order."""
+    return list(getattr(table, "names", table))
+
+
+def _table(entries: dict[str, tuple[str, ...]]) -> _Table:
+    table = _Table()
     for canonical, words in entries.items():
         for word in (canonical, *words):
             table[fold(word)] = canonical
+    table.names = [words[0] if words else canonical for canonical, words in entries.items()]
     return table
 
 
@@ -42,7 +54,7 @@ CHOICE_KEYS = _table(
     {
         "requires": ("krever", "når"),
         "set": ("setter", "sett"),
-        "bti": ("bti-nivå", "bti nivå", "nivå", "bti-level", "level"),
+        "bti": ("BTI", "bti-nivå", "bti nivå", "nivå", "bti-level", "level"),
         "share": ("deler", "del"),
         "baton": ("stafett", "stafettholder", "eierskap", "ownership"),
         "action": ("handling", "handlinger", "actions"),
@@ -125,24 +137,36 @@ ACTION_TAGS = _table(
         "leading_questions": ("ledende", "ledende spørsmål", "leading"),
         "sbar": (),
         "check_back": ("bekreftet", "tilbakemelding gitt", "closed loop"),
-        "planned": ("planlagt", "forberedt", "prepared"),
+        "planned": ("forberedt", "planlagt", "prepared"),
         "unprepared": ("uforberedt", "spontan"),
         "with_consent": ("med samtykke",),
         "without_consent": ("uten samtykke",),
+        # A talk with the child: supportive (listening, caring) or investigative (asking about what
+        # happened). Only investigative talks count as repeated interviews; the ids stay Norwegian.
+        "støttende": ("støttende", "støttande", "supportive"),
+        "utforskende": ("utforskende", "utforskande", "investigative", "exploratory"),
     }
 )
+
+# The two kinds of talk with the child; `samtale-barn` should carry one of them.
+TALK_KINDS = ("støttende", "utforskende")
 
 # The legal basis stated for sharing information.
 BASES = _table(
     {
         "consent": ("samtykke",),
         "duty_to_report": ("opplysningsplikt", "meldeplikt", "bvl 13-2", "hpl 33"),
-        "duty_to_avert": ("avvergingsplikt", "avvergeplikt", "strl 196"),
+        "duty_to_avert": ("avvergingsplikt", "avvergeplikt", "avverging", "strl 196"),
+        # fvl. § 13 b første ledd nr. 5: to another public body when needed for the discloser's own tasks.
+        "task": ("oppgave", "egne oppgaver", "fvl 13 b nr 5"),
         "anonymous": ("anonym", "anonymt", "anonymisert", "anonymous consultation"),
         "internal": ("tjenestlig behov", "intern", "innen tjenesten", "need to know"),
         "none": ("uten", "ingen", "uten grunnlag", "no basis"),
     }
 )
+
+# Receivers outside the team that a choice may share with, written like roles in `Deler:`.
+EXTERNAL_RECIPIENTS = ("foreldre", "politi", "bup", "fastlege", "nav")
 
 # Sensitivity of an information item: which confidentiality regime protects it.
 SENSITIVITIES = _table(
@@ -211,6 +235,29 @@ IF = _table({"if": ("hvis", "når", "dersom", "when")})
 BUILTIN_NAMES = {"bti": "bti", "eier": "owner", "stafettholder": "owner", "owner": "owner"}
 NOBODY = _table({"nobody": ("ingen", "none")})
 
+# The service a role belongs to: legal judgements and scoring read this, never the role id.
+SERVICES = ("skole", "barnehage", "ppt", "barnevern", "helse", "leder", "annet")
+
+# Words in a role's id or name that suggest its service, most specific first (for the checker's hint).
+_SERVICE_WORDS = (
+    ("barnevern", ("barnevern", "bvt", "barnevernet")),
+    ("ppt", ("ppt", "pedagogisk-psykologisk")),
+    ("helse", ("helse", "sykepleier", "lege", "jordmor", "psykolog", "fysioterapeut", "tannlege")),
+    ("barnehage", ("barnehage", "styrer", "pedagogisk leder", "pedagogisk-leder", "barnehagelærer")),
+    ("leder", ("rektor", "leder", "inspektør", "avdelingsleder", "kommunalsjef")),
+    ("skole", ("lærer", "laerer", "skole", "miljøarbeider", "assistent", "rådgiver", "spesialpedagog")),
+)
+
+
+def guess_service(*words: str) -> str | None:
+    """The service a role's id or name most likely means, to propose in a hint; None if nothing fits."""
+    text = " ".join(fold(w).replace("_", "-") for w in words)
+    for service, clues in _SERVICE_WORDS:
+        if any(clue in text for clue in clues):
+            return service
+    return None
+
+
 # Display names of the canonical ids, used in messages and outlines.
 DIMENSION_LABELS = {
     "escalation": "Tidlig og riktig eskalering",
@@ -220,4 +267,14 @@ DIMENSION_LABELS = {
     "parents": "Foreldresamarbeid",
     "follow_up": "Oppfølging og avslutning",
     "alignment": "Samstemthet og felles bilde",
+}
+
+DIMENSION_LABELS_EN = {
+    "escalation": "Early and correct escalation",
+    "information": "Lawful information sharing",
+    "ownership": "Clear ownership",
+    "child_voice": "The child's voice",
+    "parents": "Working with the parents",
+    "follow_up": "Follow-up and closure",
+    "alignment": "Alignment and shared picture",
 }

@@ -19,8 +19,10 @@ summary: Et lite testscenario.
 roles:
   - id: laerer
     name: Kontaktlærer
+    service: skole
   - id: helse
     name: Helsesykepleier
+    service: helse
 ---
 
 # Innledning
@@ -55,7 +57,7 @@ Mandag.
 ## Helsesykepleier
 
 - Samtale {#samtale .ekspert}
-  - Handling: samtale-barn
+  - Handling: samtale-barn (støttende)
 
   Godt.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
 from click.testing import CliRunner
 
 from scenarios.cli import scenarios
@@ -47,7 +48,8 @@ def test_check_json_shape(tmp_path) -> None:
 def test_check_missing_file_is_a_diagnostic(tmp_path) -> None:
     result = run("check", str(tmp_path / "finnes-ikke.md"))
     assert result.exit_code == 1
-    assert "SC017" in result.output
+    assert "SC046 [error] Fila kan ikke leses: fila finnes ikke." in result.output
+    assert "No such file" not in result.output
 
 
 def test_check_english_messages(tmp_path) -> None:
@@ -62,12 +64,19 @@ def test_show_json() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["id"] == "minimal" and data["language"] == "nb"
-    assert data["roles"][0] == {"id": "kontaktlaerer", "name": "Kontaktlærer"}
-    assert [(s["id"], s["line"]) for s in data["scenes"]] == [("uke1", 39), ("uke2", 81)]
+    assert data["roles"][0] == {"id": "kontaktlaerer", "name": "Kontaktlærer", "service": "skole"}
+    assert [(s["id"], s["line"]) for s in data["scenes"]] == [("uke1", 41), ("uke2", 83)]
     assert data["endings"] == [
-        {"id": "slutt-god", "title": "Mia får hjelp", "rating": "good", "line": 105},
-        {"id": "slutt-svak", "title": "Ingen gjør noe", "rating": "poor", "line": 109},
+        {"id": "slutt-god", "title": "Mia får hjelp", "rating": "good", "line": 107},
+        {"id": "slutt-svak", "title": "Ingen gjør noe", "rating": "poor", "line": 111},
     ]
+    # An author can confirm how the expectation and "Trengs av" were read.
+    assert data["expectations"] == [
+        {"action": "report_bvt", "due": "uke2", "role": None, "grace_scenes": 0, "line": 17}
+    ]
+    needed = {i["id"]: i["needed_by"] for i in data["information"]}
+    assert needed == {"fravaer": [{"role": "helsesykepleier", "by": "uke2", "line": 33}], "hodepine": []}
+    assert data["child"] == "" and data["averting_duty"] is None
 
 
 def test_show_refuses_broken_file(tmp_path) -> None:
@@ -87,6 +96,28 @@ def test_explore_json() -> None:
     assert data["endings_unreached"] == [] and data["scenes_unreached"] == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        ("nb", ["uttømmende", "Slutter nådd: slutt-god, slutt-svak", "Scener ikke nådd: –"]),
+        ("en", ["exhaustive", "Endings reached: slutt-god, slutt-svak", "Scenes not reached: –"]),
+    ],
+)
+def test_explore_text_is_in_the_chosen_language(lang: str, lines: list[str]) -> None:
+    result = run("explore", "--lang", lang, str(FIXTURES / "minimal.md"))
+    assert result.exit_code == 0, result.output
+    for line in lines:
+        assert line in result.output
+    if lang == "en":
+        assert "Slutter" not in result.output and "snitt" not in result.output
+
+
+def test_show_text_in_english() -> None:
+    result = run("show", "--lang", "en", str(FIXTURES / "minimal.md"))
+    assert result.exit_code == 0, result.output
+    assert "Roles: " in result.output and "(line " in result.output and "  Ending slutt-god" in result.output
+
+
 def test_graph_svg_is_an_image_of_the_scenes() -> None:
     result = run("graph", str(FIXTURES / "minimal.md"))
     assert result.exit_code == 0, result.output
@@ -101,15 +132,15 @@ def test_graph_json_shape() -> None:
     data = json.loads(result.output)
     assert data["start"] == "uke1"
     assert [(n["id"], n["kind"], n["line"]) for n in data["nodes"]] == [
-        ("uke1", "scene", 39),
-        ("uke2", "scene", 81),
-        ("slutt-god", "ending", 105),
-        ("slutt-svak", "ending", 109),
+        ("uke1", "scene", 41),
+        ("uke2", "scene", 83),
+        ("slutt-god", "ending", 107),
+        ("slutt-svak", "ending", 111),
     ]
     assert data["edges"][0] == {
         "source": "uke1",
         "target": "uke2",
-        "line": 78,
+        "line": 80,
         "label": "delt og bekymring >= 1",
         "kind": "branch",
     }
@@ -129,7 +160,7 @@ def test_graph_text_marks_problems_in_a_file_with_errors(tmp_path) -> None:
 def test_graph_of_an_unreadable_file_fails(tmp_path) -> None:
     result = run("graph", str(tmp_path / "finnes-ikke.md"))
     assert result.exit_code == 1
-    assert "SC017" in result.output and "kan ikke leses som et scenario" in result.output
+    assert "SC046" in result.output and "kan ikke leses som et scenario" in result.output
 
 
 def test_diff_tells_changes_in_words_then_lines(tmp_path) -> None:

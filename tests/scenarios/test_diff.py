@@ -214,7 +214,9 @@ def test_a_library_scenario_against_a_shortened_copy(path: Path) -> None:
 def test_a_changed_share_baton_bti_level_and_action_of_a_choice_are_reported() -> None:
     new = (
         BASE.replace("Deler: fravaer -> helse (samtykke)", "Deler: fravaer -> laerer, helse (samtykke)")
-        .replace("  - Handling: samtale-barn", "  - Handling: samtale-barn\n  - BTI: 1")
+        .replace(
+            "  - Handling: samtale-barn (støttende)", "  - Handling: samtale-barn (støttende)\n  - BTI: 1"
+        )
         .replace("  - Handling: melding-bvt", "  - Handling: melding-bvt\n  - Stafett: foreslå helse")
     )
     found = changes(BASE, new)
@@ -236,3 +238,28 @@ def test_a_changed_action_of_a_choice_is_reported() -> None:
     new = BASE.replace("  - Handling: melding-bvt", "  - Handling: samtale-barn")
     [change] = changes(BASE, new)
     assert change.kind == REVISED and "handlingene «talk_child» (før «report_bvt»)" in change.message
+
+
+def test_a_changed_service_of_a_role_is_reported() -> None:
+    new = BASE.replace("    service: helse\n", "    service: annet\n")
+    [change] = changes(BASE, new)
+    assert change.kind == REVISED and change.element == "role" and change.id == "helse"
+    assert "tjenesten «annet» (før «helse»)" in change.message
+
+
+def test_a_share_moved_to_an_outside_receiver_is_reported() -> None:
+    new = BASE.replace("fravaer -> helse (samtykke)", "fravaer -> politi (avverging)")
+    [change] = changes(BASE, new)
+    assert "fravaer -> politi (duty_to_avert)" in change.message
+
+
+def test_a_changed_onset_of_the_case_markers_is_reported() -> None:
+    summary = "summary: Et lite testscenario.\n"
+    old = BASE.replace(summary, summary + "parents: contraindicated\n")
+    markers = "parents: {contraindicated_from: s2}\naverting_duty: met\n"
+    new = old.replace("parents: contraindicated\n", markers)
+    messages = [c.message for c in changes(old, new)]
+    assert messages == [
+        "Scenariet «test» sier nå at foreldrene er kontraindisert «fra scenen s2» (før «i hele saken»).",
+        "Scenariet «test» sier nå at terskelen i strl. § 196 er nådd «i hele saken» (før ingenting).",
+    ]

@@ -44,8 +44,10 @@ summary: Et scenario med feil i grafen.
 roles:
   - id: laerer
     name: Kontaktlærer
+    service: skole
   - id: helse
     name: Helsesykepleier
+    service: helse
 ---
 
 # Innledning

@@ -62,7 +62,7 @@ def test_choice_effects(minimal) -> None:
     assert choice.rationale == "Med samtykke kan du dele."
     nurse = minimal.scene("uke1").choice("helsesykepleier", "samtale")
     assert nurse.baton == Baton("take", None, nurse.baton.line)
-    assert [(a.kind, a.tags) for a in nurse.actions] == [("talk_child", ("open_questions",))]
+    assert [(a.kind, a.tags) for a in nurse.actions] == [("talk_child", ("open_questions", "støttende"))]
 
 
 def test_private_text_and_passive_roles(minimal) -> None:
@@ -90,10 +90,24 @@ def test_model_is_immutable(minimal) -> None:
 def test_ids_are_derived_from_titles_when_missing() -> None:
     source = BASE.replace(
         "# Slutt: God {#god vurdering=god}", "# Slutt: Mia får hjelp {vurdering=god}"
-    ).replace("[God](#god)", "[God](#mia-får-hjelp)")
+    ).replace("[God](#god)", "[God](#mia-far-hjelp)")
     result = parse(source)
-    assert [e.id for e in result.scenario.endings] == ["mia-får-hjelp", "svak"]
-    assert slugify("  Hva nå, BVT? ") == "hva-nå-bvt"
+    assert [e.id for e in result.scenario.endings] == ["mia-far-hjelp", "svak"]
+    assert result.diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("  Hva nå, BVT? ", "hva-na-bvt"),
+        ("Kontaktlærer", "kontaktlaerer"),
+        ("Møte på Åsen", "mote-pa-asen"),
+        ("Café; drop table", "cafe-drop-table"),
+        ("!!!", "x"),
+    ],
+)
+def test_derived_ids_are_ascii(title: str, slug: str) -> None:
+    assert slugify(title) == slug
 
 
 def test_english_keywords_are_accepted() -> None:
@@ -136,3 +150,30 @@ def test_role_name_with_parentheses_in_needs() -> None:
     assert result.diagnostics == []
     needs = result.scenario.info("fravaer").needs
     assert [(n.role, n.by) for n in needs] == [("helse", None), ("laerer", "s2")]
+
+
+def test_role_name_with_comma_in_lists() -> None:
+    """A name like «Rektor, Nordbakken skole» is one role in `Trengs av`, `Til` and `Deler`, not two."""
+    source = (
+        BASE.replace("name: Helsesykepleier", "name: Rektor, Nordbakken skole")
+        .replace("## Helsesykepleier", "## Rektor, Nordbakken skole")
+        .replace(
+            "- Trengs av: helse (innen s2)", "- Trengs av: Rektor, Nordbakken skole (innen s2), Kontaktlærer"
+        )
+        .replace("fravaer -> helse (samtykke)", "fravaer -> Rektor, Nordbakken skole, foreldre (samtykke)")
+    )
+    result = parse(source)
+    assert result.diagnostics == []
+    needs = result.scenario.info("fravaer").needs
+    assert [(n.role, n.by) for n in needs] == [("helse", "s2"), ("laerer", None)]
+    share = result.scenario.scenes[0].choice("laerer", "del").shares[0]
+    assert (share.to, share.external) == (("helse",), ("foreldre",))
+
+
+def test_unknown_role_in_a_list_explains_the_separator() -> None:
+    source = BASE.replace("- Trengs av: helse (innen s2)", "- Trengs av: Kontaktlærer; helse")
+    result = parse(source)
+    [diagnostic] = result.diagnostics
+    assert diagnostic.code == "SC007"
+    assert "Kontaktlærer; helse" in diagnostic.message
+    assert "skilles med komma (ikke semikolon)" in diagnostic.hint

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from scenarios.check import check_file
+from scenarios.check import check_source
 from scenarios.play import Rejected
 from scenarios.play import apply
 from scenarios.play import available_choices
@@ -130,6 +132,28 @@ def test_inject_reveals_to_targets_and_fires_once(scenario) -> None:
     assert error.value.code == "inject_fired"
 
 
+def test_a_facilitators_message_is_logged_for_its_roles_and_changes_nothing_else(scenario) -> None:
+    before = initial_state(scenario)
+    state = apply(
+        scenario, before, {"type": "message", "text": " Møt i gymsalen ", "to": ["helsesykepleier"]}
+    )
+    entry = state["log"][-1]
+    assert (entry["kind"], entry["text"], entry["visible_to"]) == (
+        "message",
+        "Møt i gymsalen",
+        ["helsesykepleier"],
+    )
+    assert visible_log(state, "kontaktlaerer") == visible_log(before, "kontaktlaerer")
+    assert {k: v for k, v in state.items() if k not in ("log", "seq")} == {
+        k: v for k, v in before.items() if k not in ("log", "seq")
+    }
+    to_all = apply(scenario, before, {"type": "message", "text": "Pause om fem minutter"})
+    assert to_all["log"][-1]["visible_to"] == "all"
+    for bad in ({"text": "   "}, {"text": "x" * 501}, {"text": "Hei", "to": ["rektor"]}, {"text": 5}):
+        with pytest.raises(Rejected):
+            apply(scenario, before, {"type": "message", **bad})
+
+
 def test_checkpoint_answer_is_stored_privately_once(scenario) -> None:
     state = replay(scenario, GOOD_PATH[:1])
     assert state["answers"]["cp-niva"]["helsesykepleier"]["correct"] is True
@@ -222,3 +246,28 @@ def test_choice_requirements_and_closed_loop_handover() -> None:
     with pytest.raises(Rejected) as error:
         apply(scenario, other, {"type": "choose", "role": "b", "choice": "ta-imot"})
     assert error.value.code == "not_available"
+
+
+def _expert_run(scenario) -> dict:
+    """Play every role's expert choice (or its first open one) until the drill ends."""
+    state = initial_state(scenario)
+    while state["status"] == "running" and state["round"] < 50:
+        waiting = waiting_for(scenario, state)
+        if not waiting:
+            state = apply(scenario, state, {"type": "timeout"})
+            continue
+        options = available_choices(scenario, state, waiting[0])
+        pick = next((c for c in options if c.expert), options[0])
+        state = apply(scenario, state, {"type": "choose", "role": waiting[0], "choice": pick.id})
+    return state
+
+
+@pytest.mark.parametrize("name", ["fravaer-og-hodepine", "blamerker-i-barnehagen"])
+def test_renaming_a_role_id_changes_nothing_in_play(name: str) -> None:
+    source = (FIXTURES.parents[2] / "scenarios" / "library" / f"{name}.md").read_text(encoding="utf-8")
+    renamed = re.sub(r"(?<![\w-])bvt(?![\w-])", "barnevernet", source, flags=re.IGNORECASE)
+    original, changed = check_source(source), check_source(renamed)
+    assert [d.format() for d in changed.diagnostics] == []
+    first, second = _expert_run(original.scenario), _expert_run(changed.scenario)
+    assert json.loads(json.dumps(second).replace("barnevernet", "bvt")) == first
+    assert any(e["kind"] == "action" and "bvt" in e["visible_to"] for e in first["log"] if e["role"] != "bvt")

@@ -189,8 +189,10 @@ summary: Helsesykepleier venter på læreren.
 roles:
   - id: laerer
     name: Kontaktlærer
+    service: skole
   - id: helse
     name: Helsesykepleier
+    service: helse
 ---
 
 # Innledning
