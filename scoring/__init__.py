@@ -6,7 +6,9 @@ SQLAlchemy or the app. `app/debrief/services.py` is the adapter that loads the r
 
     report = score_drill(scenario, DrillLog.of(events, drill_id="42", team_id="7"), history=earlier)
 
-The formulas are documented where they live: `scoring.dimensions` (the seven dimensions),
+The formulas are documented where they live: `scoring.dimensions` (the seven dimensions, one
+module each), `scoring.lawful` (the legal rules for sharing, by role service; sources in
+docs/scoring-rules.md),
 `scoring.annotations` (how the authors' annotations are blended in), `scoring.composite` (weights,
 cap and rating), `scoring.stats` (agreement statistics), `scoring.infoflow` (the sharing graph),
 `scoring.history` (percentiles and a team's progress), `scoring.cohort` (aggregates over time and
@@ -27,7 +29,7 @@ from scoring.composite import WEIGHTS
 from scoring.composite import cap
 from scoring.composite import composite
 from scoring.composite import merged_weights
-from scoring.composite import rating
+from scoring.composite import overall_rating
 from scoring.debrief import build_debrief
 from scoring.dimensions import DIMENSIONS
 from scoring.dimensions import scene_agreement
@@ -78,7 +80,8 @@ def score_drill(
             key=lambda f: (f.severity != CRITICAL, f.day if f.day is not None else 10**9, f.code),
         )
     )
-    total, capped, reasons = cap(composite(dimensions, used_weights), flags, timeline.config.cap)
+    uncapped = composite(dimensions, used_weights)
+    total, capped, reasons = cap(uncapped, flags, timeline.config.cap)
     total = None if total is None else round(total, 1)
     divergent = sorted(
         scene_agreement(scenario, timeline),
@@ -92,7 +95,7 @@ def score_drill(
         total=total,
         capped=capped,
         cap_reasons=reasons,
-        rating=rating(total),
+        rating=overall_rating(total, flags),
         flags=flags,
         roles=role_contributions(scenario, timeline),
         info_flow=info_flow(scenario, timeline),
@@ -106,8 +109,10 @@ def score_drill(
         outcome=final["rating"],
         finished=timeline.finished,
         skipped_events=len(timeline.skipped),
+        complete=timeline.finished,
+        uncapped_total=None if uncapped is None else round(uncapped, 1),
     )
-    earlier = [r for r in history if r.scenario_id == scenario.meta.id]
+    earlier = [r for r in history if r.scenario_id == scenario.meta.id and r.complete]
     if earlier:
         report = replace(report, percentiles=percentiles(report, earlier))
     return replace(report, debrief=build_debrief(scenario, timeline, report))

@@ -57,8 +57,12 @@ def period_key(started_at: datetime | str | None, period: str = "month") -> str:
 
 
 def cohort(reports: Sequence[Report | ReportSummary], *, period: str = "month") -> Cohort:
-    """Dimension scores over time per scenario, one row per (scenario, period), periods in order."""
+    """Dimension scores over time per scenario, one row per (scenario, period), periods in order.
+
+    Drills ended before an ending (`complete` false) are left out: they were scored on part of a case.
+    """
     period_key(None, period)  # validate the period name even when there are no reports
+    reports = [r for r in reports if r.complete]
     n = len(reports)
     scores = np.full((n, len(COLUMNS)), np.nan)
     capped = np.zeros(n, dtype=bool)

@@ -4,10 +4,13 @@
     total = min(total, 50)                  if any critical flag was raised (the critical-error gate)
 
 Renormalising over the applicable dimensions keeps a drill without, say, parent involvement from
-being punished for a dimension the scenario never tested. The critical flags are
-`unlawful_disclosure`, `missed_report` (an expected report to BVT or the police never made) and
-`parents_confronted_first` (an abuse case); `Report.capped` is true whenever one was raised, even
-if the total was already below the cap.
+being punished for a dimension the scenario never tested. The critical flags are a graded
+`unlawful_disclosure` (`scoring.lawful`: a low-sensitivity slip between public services is only a
+warning), `missed_report` (an expected report to BVT never made, or to the police where the scenario
+marks the strl. § 196 threshold as met) and `parents_confronted_first` (contact with the parents
+where they are contraindicated, before anyone reported). `Report.capped` is true whenever one was
+raised, even if the total was already below the cap; `Report.cap_lowered` says whether the cap
+actually lowered the total, and only then does the debrief say the total was capped.
 
 Alignment (the shared mental model) has weight 0 by default and is reported beside the total: its
 checkpoint part depends on optional answers, Fleiss' kappa over 2–6 raters and a handful of items is
@@ -15,7 +18,9 @@ very noisy, and agreeing is not the same as being right (domain notes e.4 and F.
 it in the composite passes `weights={"alignment": 0.1}`; weights given are merged over the defaults.
 
 Ratings follow HSEEP (domain notes e.1, thresholds marked [U] for calibration):
-P ≥ 85, S ≥ 65, M ≥ 40, else U.
+P ≥ 85, S ≥ 65, M ≥ 40, else U. The total's rating is at most S when any warning or critical flag
+was raised (`overall_rating`: «uten utfordringer» cannot sit beside a named challenge), and an
+incomplete drill is labelled «Ufullstendig øvelse», never «Gjennomført …» (`rating_label`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 
 from scoring.model import CRITICAL
+from scoring.model import WARNING
 from scoring.model import DimensionScore
 from scoring.model import Flag
 
@@ -44,6 +50,36 @@ RATING_LABELS = {
     "M": "Gjennomført med store utfordringer",
     "U": "Ikke gjennomført",
 }
+
+
+INCOMPLETE_LABEL = "Ufullstendig øvelse – skåret bare på det som ble spilt"
+INCOMPLETE_LABEL_EN = "Incomplete drill – scored only on what was played"
+RATING_LABELS_EN = {
+    "P": "Performed without challenges",
+    "S": "Performed with some challenges",
+    "M": "Performed with major challenges",
+    "U": "Unable to be performed",
+}
+
+
+def overall_rating(total: float | None, flags: Iterable[Flag]) -> str | None:
+    """The rating of the total: as `rating`, but never P when the team was flagged.
+
+    P means «gjennomført uten utfordringer»; a warning or critical flag (a late report, a share without
+    an assessment, leading questions) is a challenge the debrief names, so the total is then at most S
+    (HSEEP: S is performed, with opportunities to improve identified). Info flags do not count.
+    """
+    found = rating(total)
+    if found == "P" and any(f.severity in (CRITICAL, WARNING) for f in flags):
+        return "S"
+    return found
+
+
+def rating_label(rating_letter: str | None, complete: bool = True, lang: str = "nb") -> str:
+    """The words for a total's rating; an incomplete drill is never «Gjennomført …»."""
+    if not complete:
+        return INCOMPLETE_LABEL_EN if lang == "en" else INCOMPLETE_LABEL
+    return (RATING_LABELS_EN if lang == "en" else RATING_LABELS).get(rating_letter or "", "")
 
 
 def rating(score: float | None) -> str | None:

@@ -12,14 +12,14 @@ Order (Eppich & Cheng 2015, with advocacy-inquiry from Rudolph et al.):
                  every dimension rated M or U.
 
 The text is content, not interface chrome, so it is generated here in bokmål; the app only lays it out.
-The child is called by `settings.child` (or `barn`) from the front matter, else by the first «Name (age)»
-in the summary or introduction, else «barnet».
+The child is called by the front matter's `child:` key, else «barnet» («the child» in English); the name
+is never guessed from the scenario's prose, where a sibling or a friend may be named first.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
@@ -117,13 +117,39 @@ IMPROVEMENT_ACTIONS = {
 }
 
 STRONG = 85.0  # dimensions at or above this are not analysed as weaknesses (HSEEP P)
+NEUTRAL = 50.0  # a "best" dimension must at least rise above neutral to be praised
+INCOMPLETE_TAKEAWAY = (
+    "Øvelsen ble avsluttet før saken nådde en slutt: skårene gjelder bare det som ble spilt, "
+    "og øvelsen teller ikke med i sammenligninger."
+)
 
 UNLAWFUL_BASIS = {
     "duty_to_report_wrong_recipient": (
         "med opplysningsplikten som grunnlag, men den gjelder bare overfor barneverntjenesten"
     ),
+    "avert_wrong_recipient": (
+        "med avvergingsplikten som grunnlag, men den gjelder overfor politiet, barneverntjenesten "
+        "eller den som kan avverge"
+    ),
     "internal_other_service": "på tjenestlig behov, men til en annen tjeneste",
+    "health_outside_care": "selv om helseopplysninger bare kan deles med dem som gir helsehjelp",
 }
+
+# How the debrief names the receivers outside the team.
+EXTERNAL_NAMES = {
+    "foreldre": "foreldrene",
+    "politi": "politiet",
+    "bup": "BUP",
+    "fastlege": "fastlegen",
+    "nav": "NAV",
+}
+
+# A low-sensitivity slip between public services is a warning: the concern and question differ.
+MINOR_DISCLOSURE = (
+    "Opplysningen var lite sensitiv, og den kunne vært delt for tjenestens egne oppgaver "
+    "(fvl. § 13 b første ledd nr. 5) etter en vurdering av om det var nødvendig.",
+    "Hvordan vurderte du om det var nødvendig å dele, og hvor skrev du det ned?",
+)
 
 # Advocacy-inquiry per flag: (observation, concern, question), filled in by `_Writer.flag_values`.
 FLAG_WORDS: dict[str, tuple[str, str, str]] = {
@@ -143,13 +169,29 @@ FLAG_WORDS: dict[str, tuple[str, str, str]] = {
         "Jeg er bekymret for at {child} da kan bli utsatt for mer press, og at bevis går tapt.",
         "Hva tenkte du om risikoen for {child} da du valgte å snakke med foreldrene først?",
     ),
+    "police_not_consulted": (
+        "{who} drøftet ikke saken med politiet, selv om scenarioet la opp til det fra {when}.",
+        "Dette er praksis, ikke et lovkrav her, men jeg lurer på om {child} kunne fått et bedre "
+        "samordnet forløp med politiet med.",
+        "Hva visste dere om når barneverntjenesten bør drøfte en sak med politiet?",
+    ),
+    "late_police_consultation": (
+        "{who} drøftet saken med politiet {when}, {late_days} etter at det var lagt opp til.",
+        "Jeg lurer på om det hadde gjort planleggingen lettere å ha politiet med tidligere.",
+        "Hva fikk dere til å ta kontakt med politiet da?",
+    ),
+    "parents_health": (
+        "{who} ga foreldrene helseopplysninger om {child} ({when}).",
+        "Jeg lurer på om {child} ønsket det, og om grunnene var av et slag som burde respekteres.",
+        "Hvordan snakket du med {child} om hva foreldrene skulle få vite?",
+    ),
     "parents_told_before_police": (
         "{who} informerte foreldrene før politiet var varslet ({when}).",
         "Jeg er bekymret for at etterforskningen da kunne bli skadet.",
         "Hvordan tenkte dere om rekkefølgen mellom politiet og foreldrene?",
     ),
     "late_report": (
-        "{who} {did} {when}, {late_days} dager etter fristen.",
+        "{who} {did} {when}, {late_days} etter fristen.",
         "Jeg er bekymret for at {child} da bar situasjonen alene lenger enn nødvendig.",
         "Hva gjorde at det tok tid før dere meldte?",
     ),
@@ -166,7 +208,8 @@ FLAG_WORDS: dict[str, tuple[str, str, str]] = {
         "Hvordan tenkte du om din egen meldeplikt da en annen rolle meldte?",
     ),
     "confidentiality_as_excuse": (
-        "{who} delte ikke {title} med {needed_by} i tide, selv om {because}{arrived}.",
+        "{who} delte ikke {title} med {needed_by} innen fristen, selv om et lovlig valg for det "
+        "sto åpent ({when}; {law}){arrived}.",
         "Jeg er bekymret for at {needed_by} da måtte handle uten en viktig del av bildet.",
         "Hva holdt deg tilbake fra å dele?",
     ),
@@ -191,57 +234,125 @@ FLAG_WORDS: dict[str, tuple[str, str, str]] = {
         "Hva ønsket du å finne ut, og hvem kunne spurt på en tryggere måte?",
     ),
     "repeated_interviews": (
-        "Flere voksne spurte {child} ut: {roles}.",
+        "Flere voksne spurte {child} ut: {roles}; {who} gjorde det uten at samtalene var samordnet ({when}).",
         "Jeg er bekymret for at {child} da måtte fortelle på nytt, og at forklaringen blir påvirket.",
         "Hvordan kunne dere ha avtalt hvem som snakker med {child}?",
     ),
 }
+# The observation of each flag in English, for `laget scenarios score --lang en`; the debrief is bokmål.
+FLAG_OBSERVATIONS_EN: dict[str, str] = {
+    "unlawful_disclosure": "{who} shared {titles} with {to} {basis} ({when}).",
+    "missed_report": "Nobody {reported}, although the threshold was met from {when}.",
+    "parents_confronted_first": (
+        "{who} raised it with the parents before anyone had reported to the child welfare service "
+        "or the police ({when})."
+    ),
+    "police_not_consulted": (
+        "{who} did not consult the police, although the scenario called for it from {when}."
+    ),
+    "late_police_consultation": ("{who} consulted the police {when}, {late_days} after it was called for."),
+    "parents_health": "{who} gave the parents health information about {child} ({when}).",
+    "parents_told_before_police": "{who} told the parents before the police had been notified ({when}).",
+    "late_report": "{who} {did} {when}, {late_days} after the deadline.",
+    "early_escalation": (
+        "{who} {did} already {when}, before it was expected and without consent or an anonymous "
+        "consultation first."
+    ),
+    "personal_duty": "{who} did not report; it was {done_by} who sent the {thing}.",
+    "confidentiality_as_excuse": (
+        "{who} did not share {title} with {needed_by} by the deadline, although a lawful choice to do so "
+        "was open ({when}; {law}){arrived}."
+    ),
+    "parallel_ownership": "{owners} held the baton at the same time ({when}).",
+    "parallel_measures": "{roles} each started a measure in {domain} without a shared plan.",
+    "dropped_baton": "{who} released the baton without anyone taking it ({when}).",
+    "leading_questions": "{who} asked {child} leading questions ({when}).",
+    "repeated_interviews": (
+        "Several adults questioned {child}: {roles}; {who} did so without the talks being "
+        "coordinated ({when})."
+    ),
+}
+DROPPED_NOT_ACCEPTED_EN = "{who} proposed {to} as baton holder, but nobody accepted the handover."
+UNLAWFUL_BASIS_EN = {
+    "duty_to_report_wrong_recipient": (
+        "on the duty to inform, but that duty applies only towards the child welfare service"
+    ),
+    "avert_wrong_recipient": (
+        "on the duty to avert, but that duty applies towards the police, the child welfare service "
+        "or whoever can avert the act"
+    ),
+    "internal_other_service": "on need to know, but to another service",
+    "health_outside_care": "although health information may only be shared with those giving health care",
+}
+ACTION_TEXT_EN = {
+    "report_bvt": "sent a report of concern to the child welfare service",
+    "report_police": "notified the police",
+    "talk_parents": "talked with the parents",
+    "refer_ppt": "referred to PPT",
+    "consult_anonymous": "consulted the child welfare service anonymously",
+}
+ACTION_NOUN_EN = {
+    "report_bvt": "report of concern to the child welfare service",
+    "report_police": "notice to the police",
+    "talk_parents": "talk with the parents",
+    "refer_ppt": "referral to PPT",
+}
+EXTERNAL_NAMES_EN = {
+    "foreldre": "the parents",
+    "politi": "the police",
+    "bup": "BUP",
+    "fastlege": "the GP",
+    "nav": "NAV",
+}
+DOMAIN_TEXT_EN = {"learning": "learning", "health": "health", "care": "care", "social": "social life"}
 DROPPED_NOT_ACCEPTED = "{who} foreslo {to} som stafettholder, men overleveringen ble aldri tatt imot."
 
 
-_NAME_AND_AGE = re.compile(r"\b([A-ZÆØÅ][a-zæøåé]+) \(\d{1,2}\)")
+CHILD_WORDS = {"nb": "barnet", "nn": "barnet", "en": "the child"}
 
 
-def child_name(scenario: Scenario) -> str:
-    """What the debrief calls the child: `settings.child`, else «Emma (13)» in the summary, else «barnet»."""
-    settings = scenario.meta.settings
-    named = settings.get("child") or settings.get("barn")
-    if isinstance(named, str) and named.strip():
-        return named.strip()
-    found = _NAME_AND_AGE.search(scenario.meta.summary) or _NAME_AND_AGE.search(scenario.intro)
-    return found.group(1) if found else "barnet"
+def child_name(scenario: Scenario, lang: str = "nb") -> str:
+    """What the debrief calls the child: the front matter's `child:`, else «barnet» in the language asked."""
+    return scenario.meta.child or CHILD_WORDS.get(lang, CHILD_WORDS["nb"])
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """A number with its noun in the right form, as in "1 scene" and "3 scener" (never "1 scener")."""
+    return f"{count} {one if count == 1 else many}"
 
 
 class _Writer:
     """Holds the scenario, timeline and report while the findings are written."""
 
-    def __init__(self, scenario: Scenario, timeline: Timeline, report: Report) -> None:
+    def __init__(self, scenario: Scenario, timeline: Timeline, report: Report, lang: str = "nb") -> None:
         self.scenario = scenario
         self.timeline = timeline
         self.report = report
-        self.child = child_name(scenario)
+        self.en = lang == "en"  # only flag observations have English words (`flag_observations`)
+        self.child = child_name(scenario, lang)
 
     # -- words -----------------------------------------------------------------------------------
 
     def name(self, role: str | None) -> str:
-        return self.timeline.role_name(role) if role else "Ingen"
+        if role in EXTERNAL_NAMES:
+            return (EXTERNAL_NAMES_EN if self.en else EXTERNAL_NAMES)[role]
+        return self.timeline.role_name(role) if role else ("Nobody" if self.en else "Ingen")
 
     def names(self, roles) -> str:
         return self.listing(self.name(r) for r in roles)
 
-    @staticmethod
-    def listing(items) -> str:
+    def listing(self, items) -> str:
         """«a», «a og b», «a, b og c»."""
         items = list(items)
         if len(items) <= 1:
             return "".join(items)
-        return ", ".join(items[:-1]) + " og " + items[-1]
+        return ", ".join(items[:-1]) + (" and " if self.en else " og ") + items[-1]
 
     def when(self, day: int | None, scene: str | None) -> str:
         found = self.scenario.scene(scene) if scene else None
         parts = []
         if day is not None:
-            parts.append(f"dag {day}")
+            parts.append(f"{'day' if self.en else 'dag'} {day}")
         if found is not None:
             parts.append(f"«{found.title}»")
         return ", ".join(parts)
@@ -308,29 +419,49 @@ class _Writer:
         """Observation, concern and question for one flag, from the `FLAG_WORDS` table."""
         templates = FLAG_WORDS.get(flag.code)
         values = self.flag_values(flag)
+        if self.en:
+            observation = FLAG_OBSERVATIONS_EN.get(flag.code, "{who}: " + flag.code + " ({when}).")
+            if flag.code == "dropped_baton" and flag.params.get("kind") != "released":
+                observation = DROPPED_NOT_ACCEPTED_EN
+            return (observation.format(**values), "", "")
         if templates is None:
             return (f"{values['who']}: {flag.code} ({values['when']}).", "", "Hva tenkte du der?")
         observation, consequence, inquiry = templates
         if flag.code == "dropped_baton" and flag.params.get("kind") != "released":
             observation = DROPPED_NOT_ACCEPTED
+        if flag.code == "unlawful_disclosure" and flag.severity != CRITICAL:
+            consequence, inquiry = MINOR_DISCLOSURE
         return tuple(t.format(**values) for t in (observation, consequence, inquiry))
 
     def flag_values(self, flag: Flag) -> dict[str, str]:
         """The words the flag templates fill in."""
         p: Mapping[str, Any] = flag.params
         action = str(p.get("action", ""))
+        en = self.en
         if action.startswith("bti:"):
-            did = f"løftet saken til {self.action(action)}"
+            did = (
+                f"raised the case to BTI level {action[4:]}"
+                if en
+                else f"løftet saken til {self.action(action)}"
+            )
+        elif en:
+            did = ACTION_TEXT_EN.get(action, action.replace("_", " "))
         else:
             did = ACTION_TEXT.get(action, self.action(action))
         later_consent = any(
             a["seq"] > (self._seq_of(flag) or 0)
             for a in self.timeline.actions_of("request_consent", role=flag.role)
         )
-        basis = UNLAWFUL_BASIS.get(
-            str(p.get("reason")),
-            "før samtykke var innhentet" if later_consent else "uten samtykke eller annet grunnlag",
-        )
+        if en:
+            basis = UNLAWFUL_BASIS_EN.get(
+                str(p.get("reason")),
+                "before consent was obtained" if later_consent else "without consent or another basis",
+            )
+        else:
+            basis = UNLAWFUL_BASIS.get(
+                str(p.get("reason")),
+                "før samtykke var innhentet" if later_consent else "uten samtykke eller annet grunnlag",
+            )
         return {
             "who": self.name(flag.role),
             "when": self.when(flag.day, flag.scene),
@@ -340,20 +471,30 @@ class _Writer:
             "to": self.names(p.get("to", ())) if not isinstance(p.get("to"), str) else self.name(p.get("to")),
             "basis": basis,
             "did": did,
-            "thing": self.action(action),
-            "reported": "varslet politiet" if action == "report_police" else "sendte bekymringsmelding",
-            "late_days": str(p.get("late_days")),
+            "thing": ACTION_NOUN_EN.get(action, action) if en else self.action(action),
+            "reported": (
+                ("notified the police" if action == "report_police" else "sent a report of concern")
+                if en
+                else ("varslet politiet" if action == "report_police" else "sendte bekymringsmelding")
+            ),
+            "late_days": (
+                counted(p.get("late_days") or 0, "day", "days")
+                if en
+                else counted(p.get("late_days") or 0, "dag", "dager")
+            ),
             "done_by": self.name(p.get("done_by")),
             "needed_by": self.name(p.get("needed_by")),
-            "because": "det var innhentet samtykke"
-            if p.get("basis") == "consent"
-            else "meldeplikten var utløst",
-            "arrived": f"; det kom først fram dag {p['reached_day']}"
+            "law": str(p.get("law", flag.rule)),
+            "arrived": (
+                f"; it arrived only on day {p['reached_day']}"
+                if en
+                else f"; det kom først fram dag {p['reached_day']}"
+            )
             if p.get("reached_day") is not None
             else "",
             "owners": self.names(p.get("owners", ())),
             "roles": self.names(p.get("roles", ())),
-            "domain": DOMAIN_TEXT.get(p.get("domain"), str(p.get("domain"))),
+            "domain": (DOMAIN_TEXT_EN if en else DOMAIN_TEXT).get(p.get("domain"), str(p.get("domain"))),
         }
 
     def _seq_of(self, flag: Flag) -> int | None:
@@ -382,12 +523,17 @@ class _Writer:
         days = tl.end_day - tl.start_day
         if ending is not None:
             outcome = OUTCOME_TEXT.get(ending.rating, ending.rating)
+            scenes = counted(len(tl.visits), "scene", "scener")
             summary = (
-                f"Saken gikk over {days} dager og {len(tl.visits)} scener "
+                f"Saken gikk over {counted(days, 'dag', 'dager')} og {scenes} "
                 f"og endte med «{ending.title}» ({outcome})."
             )
         else:
-            summary = f"Øvelsen er ikke ferdig: {len(tl.visits)} scener over {days} dager så langt."
+            summary = (
+                f"Ufullstendig øvelse: den ble avsluttet etter {counted(len(tl.visits), 'scene', 'scener')} "
+                f"over {counted(days, 'dag', 'dager')}, før saken nådde en slutt. "
+                "Skårene gjelder bare det som ble spilt."
+            )
         findings = [Finding("description", "timeline", summary)]
         for visit in tl.visits:
             parts = []
@@ -423,7 +569,7 @@ class _Writer:
         words = [ACTION_TEXT[a.kind] for a in choice.actions if a.kind in ACTION_TEXT]
         for share in choice.shares:
             infos = ", ".join(f"«{self.info(i)}»" for i in share.infos)
-            words.append(f"delte {infos} med {self.names(share.to)}")
+            words.append(f"delte {infos} med {self.names((*share.to, *share.external))}")
         if choice.baton is not None:
             words.append(
                 {
@@ -527,72 +673,84 @@ class _Writer:
     def evidence_words(self, dimension: DimensionScore) -> tuple[str, tuple[Evidence, ...]] | None:
         """The sentence that describes the most telling evidence of a weak dimension."""
         for e in dimension.evidence:
-            p = e.params
-            who, when = self.name(e.role), self.when(e.day, e.scene)
-            if e.kind == "expectation" and p.get("score", 1.0) < 1.0:
-                action = self.action(p.get("action", ""))
-                due = self.when(p.get("due_day"), p.get("due"))
-                if p.get("status") == "never":
-                    return f"Ingen {action} kom i stand, selv om den var ventet fra {due}.", (e,)
-                if p.get("status") == "early":
-                    return f"{who}: {action} kom allerede {when}, før den var ventet ({due}).", (e,)
-                if p.get("other_role"):
-                    return (
-                        f"{action.capitalize()} kom fra {who}, "
-                        f"ikke fra den rollen som hadde ansvaret ({when}).",
-                        (e,),
-                    )
-                return f"{who}: {action} kom {when}, {p.get('late_days')} dager etter fristen.", (e,)
-            if e.kind == "need":
-                arrived = (
-                    f"kom først fram dag {p['reached_day']}"
-                    if p.get("reached_day") is not None
-                    else "kom aldri fram"
-                )
-                due = f" (trengtes innen {self.when(e.day, e.scene)})" if e.day is not None else ""
-                return f"«{p.get('info_title')}» {arrived} til {who}{due}.", (e,)
-            if e.kind == "action" and p.get("decision") and p.get("heard") is False:
-                decision = self.action(p["decision"])
-                return self.text(
-                    "{what} ({when}) ble besluttet før noen hadde hørt {child}.",
-                    what=decision.capitalize(),
-                    when=when,
-                ), (e,)
-            if e.kind == "measure" and p.get("follow_up") is False:
-                return f"{who} satte i gang et tiltak ({when}) uten å sette en dato for oppfølging.", (e,)
-            if e.kind == "follow_up" and p.get("kept") is False:
-                return (
-                    f"{who} satte en oppfølgingsdato ({when}), "
-                    f"men ingen fulgte opp innen dag {p.get('due_day')}.",
-                    (e,),
-                )
-            if e.kind == "answer" and p.get("correct") is False:
-                checkpoint = self.checkpoint(p.get("checkpoint"))
-                return (
-                    f"{who} svarte «{self.option(p.get('checkpoint'), p.get('option'))}» på «{checkpoint}».",
-                    (e,),
-                )
-            if e.kind in ("choice", "not_acted") and p.get("relative", 1.0) < 0.5:
-                if e.kind == "not_acted":
-                    return f"{who} tok ikke noe valg ({when}).", (e,)
-                return f"{who} valgte «{p.get('label')}» ({when}).", (e,)
-        details = dimension.details
-        if dimension.name == "ownership" and details.get("first_owner_day") is None:
-            return "Ingen tok stafetten i saken.", ()
-        if dimension.name == "ownership":
-            share = round(100 * details.get("coverage", 0.0))
-            return (
-                f"Saken hadde én tydelig stafettholder {share} % av tiden "
-                f"fra dag {details.get('window_start_day')}.",
-                (),
-            )
-        if dimension.name == "parents" and details.get("talks") == 0 and details.get("indicated"):
-            return "Ingen hadde en samtale med foreldrene om uroen.", ()
-        if dimension.name == "follow_up" and details.get("evaluated") == 0.0:
-            return "Tiltakene ble aldri evaluert.", ()
-        if dimension.name == "follow_up" and details.get("feedback") == 0.0:
-            return "Melderen fikk aldri tilbakemelding fra barneverntjenesten.", ()
-        return None
+            words = EVIDENCE_WORDS.get(e.kind)
+            sentence = words(self, e) if words else None
+            if sentence is not None:
+                return sentence, (e,)
+        fallback = DETAIL_WORDS.get(dimension.name)
+        sentence = fallback(dimension.details) if fallback else None
+        return (sentence, ()) if sentence is not None else None
+
+    def expectation_words(self, e: Evidence) -> str | None:
+        """An expected action that came late, early, from another role, or never."""
+        p = e.params
+        if p.get("score", 1.0) >= 1.0:
+            return None
+        who, when = self.name(e.role), self.when(e.day, e.scene)
+        action = self.action(p.get("action", ""))
+        due = self.when(p.get("due_day"), p.get("due"))
+        if p.get("status") == "never":
+            return f"Ingen {action} kom i stand, selv om den var ventet fra {due}."
+        if p.get("status") == "early":
+            return f"{who}: {action} kom allerede {when}, før den var ventet ({due})."
+        if p.get("other_role"):
+            return f"{action.capitalize()} kom fra {who}, ikke fra den rollen som hadde ansvaret ({when})."
+        late = counted(p.get("late_days") or 0, "dag", "dager")
+        return f"{who}: {action} kom {when}, {late} etter fristen."
+
+    def need_words(self, e: Evidence) -> str | None:
+        """Needed information that arrived late or never."""
+        p = e.params
+        arrived = (
+            f"kom først fram dag {p['reached_day']}" if p.get("reached_day") is not None else "kom aldri fram"
+        )
+        due = f" (trengtes innen {self.when(e.day, e.scene)})" if e.day is not None else ""
+        return f"«{p.get('info_title')}» {arrived} til {self.name(e.role)}{due}."
+
+    def unheard_words(self, e: Evidence) -> str | None:
+        """A key decision taken before anyone heard the child."""
+        p = e.params
+        if not p.get("decision") or p.get("heard") is not False:
+            return None
+        return self.text(
+            "{what} ({when}) ble besluttet før noen hadde hørt {child}.",
+            what=self.action(p["decision"]).capitalize(),
+            when=self.when(e.day, e.scene),
+        )
+
+    def measure_words(self, e: Evidence) -> str | None:
+        """A measure started without a follow-up date."""
+        if e.params.get("follow_up") is not False:
+            return None
+        when = self.when(e.day, e.scene)
+        return f"{self.name(e.role)} satte i gang et tiltak ({when}) uten å sette en dato for oppfølging."
+
+    def follow_up_words(self, e: Evidence) -> str | None:
+        """A follow-up date nobody kept."""
+        if e.params.get("kept") is not False:
+            return None
+        return (
+            f"{self.name(e.role)} satte en oppfølgingsdato ({self.when(e.day, e.scene)}), "
+            f"men ingen fulgte opp innen dag {e.params.get('due_day')}."
+        )
+
+    def answer_words(self, e: Evidence) -> str | None:
+        """A wrong checkpoint answer."""
+        p = e.params
+        if p.get("correct") is not False:
+            return None
+        checkpoint = self.checkpoint(p.get("checkpoint"))
+        option = self.option(p.get("checkpoint"), p.get("option"))
+        return f"{self.name(e.role)} svarte «{option}» på «{checkpoint}»."
+
+    def choice_words(self, e: Evidence) -> str | None:
+        """A weak choice, or no choice, against the options the role had."""
+        if e.params.get("relative", 1.0) >= 0.5:
+            return None
+        who, when = self.name(e.role), self.when(e.day, e.scene)
+        if e.kind == "not_acted":
+            return f"{who} tok ikke noe valg ({when})."
+        return f"{who} valgte «{e.params.get('label')}» ({when})."
 
     def checkpoint(self, checkpoint_id: str | None) -> str:
         for scene in self.scenario.scenes:
@@ -672,24 +830,39 @@ class _Writer:
                 )
         return findings
 
-    def summary(self) -> tuple[tuple[Finding, ...], tuple[ImprovementPoint, ...]]:
+    def profile_takeaways(self) -> list[str]:
+        """Best and weakest dimension, in words that match the numbers beside them."""
         report = self.report
-        takeaways: list[str] = [TAKEAWAYS[code] for code in report.cap_reasons if code in TAKEAWAYS][:2]
         scored = [d for d in report.dimensions if d.score is not None and d.name != "alignment"]
-        if scored:
-            best = max(scored, key=lambda d: d.score)
-            worst = min(scored, key=lambda d: d.score)
-            takeaways.append(
+        if not scored:
+            return []
+        best = max(scored, key=lambda d: d.score)
+        worst = min(scored, key=lambda d: d.score)
+        words: list[str] = []
+        if best.score > NEUTRAL:
+            words.append(
                 f"Teamet lyktes best med {DIMENSION_LABELS[best.name].lower()} ({best.score:.0f} av 100)."
             )
-            if worst.score >= STRONG:
-                takeaways.append(
-                    "Teamet ble vurdert til P (gjennomført uten utfordringer) på alle dimensjoner."
-                )
-            elif worst is not best:
-                takeaways.append(
-                    f"Mest å hente på {DIMENSION_LABELS[worst.name].lower()} ({worst.score:.0f} av 100)."
-                )
+        if worst.score >= STRONG and report.rating == "P":
+            words.append("Teamet ble vurdert til P (gjennomført uten utfordringer) på alle dimensjoner.")
+        elif worst.score >= STRONG and report.total is not None:
+            words.append(
+                f"Alle dimensjonene var sterke, men totalen ble {report.total:.0f} ({report.rating}) "
+                "på grunn av en kritisk feil."
+            )
+        elif worst is not best or not words:
+            words.append(
+                f"Mest å hente på {DIMENSION_LABELS[worst.name].lower()} ({worst.score:.0f} av 100)."
+            )
+        return words
+
+    def summary(self) -> tuple[tuple[Finding, ...], tuple[ImprovementPoint, ...]]:
+        report = self.report
+        takeaways: list[str] = []
+        if not report.complete:
+            takeaways.append(INCOMPLETE_TAKEAWAY)
+        takeaways += [TAKEAWAYS[code] for code in report.cap_reasons if code in TAKEAWAYS][:2]
+        takeaways += self.profile_takeaways()
         findings = [Finding("summary", "takeaway", text) for text in takeaways[:3]]
         improvements = []
         for dimension in report.dimensions:
@@ -724,6 +897,61 @@ class _Writer:
                 )
             )
         return tuple(findings), tuple(improvements)
+
+
+def _ownership_words(details: Mapping[str, Any]) -> str | None:
+    if details.get("first_owner_day") is None:
+        return "Ingen tok stafetten i saken."
+    share = round(100 * details.get("coverage", 0.0))
+    return (
+        f"Saken hadde én tydelig stafettholder {share} % av tiden fra dag {details.get('window_start_day')}."
+    )
+
+
+def _parents_words(details: Mapping[str, Any]) -> str | None:
+    if details.get("talks") == 0 and details.get("indicated"):
+        return "Ingen hadde en samtale med foreldrene om uroen."
+    return None
+
+
+def _follow_up_words(details: Mapping[str, Any]) -> str | None:
+    if details.get("evaluated") == 0.0:
+        return "Tiltakene ble aldri evaluert."
+    if details.get("feedback") == 0.0:
+        return "Melderen fikk aldri tilbakemelding fra barneverntjenesten."
+    return None
+
+
+# The sentence for one piece of evidence, by its kind; None when the evidence is not telling.
+EVIDENCE_WORDS: dict[str, Callable[[_Writer, Evidence], str | None]] = {
+    "expectation": _Writer.expectation_words,
+    "need": _Writer.need_words,
+    "action": _Writer.unheard_words,
+    "measure": _Writer.measure_words,
+    "follow_up": _Writer.follow_up_words,
+    "answer": _Writer.answer_words,
+    "choice": _Writer.choice_words,
+    "not_acted": _Writer.choice_words,
+}
+
+# When no evidence is telling: a sentence from the dimension's details, by dimension.
+DETAIL_WORDS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
+    "ownership": _ownership_words,
+    "parents": _parents_words,
+    "follow_up": _follow_up_words,
+}
+
+
+def flag_observations(
+    scenario: Scenario, timeline: Timeline, report: Report, lang: str = "nb"
+) -> tuple[str, ...]:
+    """One sentence per flag of the report, in its order: what happened, who, what item, where.
+
+    The same sentence the debrief uses for the flag (its observation), so a flag has one message form
+    wherever it is shown; English with `lang="en"` (scenario content stays in the scenario's language).
+    """
+    writer = _Writer(scenario, timeline, report, lang)
+    return tuple(writer.flag_words(flag)[0] for flag in report.flags)
 
 
 def build_debrief(scenario: Scenario, timeline: Timeline, report: Report) -> Debrief:

@@ -34,7 +34,8 @@ MIN_CHANGE = 5.0
 
 
 def percentiles(report: Report, history: Sequence[Report | ReportSummary]) -> dict[str, float | None]:
-    """Percentile rank of the report's total and of each dimension among earlier reports."""
+    """Percentile rank of the report's total and of each dimension among earlier complete reports."""
+    history = [r for r in history if r.complete]
     result: dict[str, float | None] = {}
     if report.total is not None:
         result["total"] = percentile_rank(report.total, [r.total for r in history if r.total is not None])
@@ -59,8 +60,11 @@ def _ordered(reports: Sequence[Report]) -> list[Report]:
 
 
 def compare_runs(reports: Sequence[Report]) -> TeamProgress:
-    """A team's improvement across repeated drills, from its reports in any order."""
-    runs = _ordered(reports)
+    """A team's improvement across repeated drills, from its reports in any order.
+
+    Drills ended before an ending are left out: a half-played case says nothing about progress.
+    """
+    runs = _ordered([r for r in reports if r.complete])
     names = ("total", *DIMENSION_NAMES)
     series = {name: tuple(_score(r, name) for r in runs) for name in names}
     change: dict[str, float | None] = {}

@@ -36,7 +36,7 @@ def need_reach(scenario: Scenario, timeline: Timeline) -> tuple[NeedReach, ...]:
     """For every (information, role) need in the scenario: whether, how and when it arrived."""
     knowledge = timeline.final["knowledge"]
     shares = timeline.shares
-    verdicts = [judge_share(s, scenario.info(s["info"])) for s in shares]
+    verdicts = [judge_share(s, scenario) for s in shares]
     result: list[NeedReach] = []
     for info in scenario.infos:
         for need in info.needs:
@@ -84,7 +84,7 @@ def info_flow(scenario: Scenario, timeline: Timeline) -> InfoFlowGraph:
             continue
         edge = edges.setdefault((source, target), {"weight": 0, "lawful": 0, "infos": []})
         edge["weight"] += 1
-        edge["lawful"] += judge_share(share, scenario.info(share["info"])).lawful
+        edge["lawful"] += judge_share(share, scenario).lawful
         if share["info"] not in edge["infos"]:
             edge["infos"].append(share["info"])
     n = len(nodes)

@@ -27,6 +27,8 @@ DIMENSION_NAMES = (
 
 CRITICAL = "critical"
 WARNING = "warning"
+INFO = "info"
+SEVERITIES = (CRITICAL, WARNING, INFO)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class Flag:
     """A rule the team broke; critical flags cap the total and open the debrief."""
 
     code: str
-    severity: str  # critical | warning
+    severity: str  # critical | warning | info
     rule: str  # the law or guideline the rule rests on, as authors cite it
     role: str | None
     scene: str | None
@@ -255,6 +257,7 @@ class ReportSummary:
     scores: Mapping[str, float | None] = field(default_factory=dict, hash=False)
     started_at: datetime | None = None
     drill_id: str | None = None
+    complete: bool = True  # incomplete drills are left out of percentiles and cohorts
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,18 @@ class Report:
     outcome: str | None = None  # the ending's rating: good | mixed | poor
     finished: bool = False
     skipped_events: int = 0  # events the runtime rejected; they are left out of the score
+    complete: bool = True  # False: ended before an ending, so scored only on what was played
+    uncapped_total: float | None = None  # the composite before the critical-error cap
+
+    @property
+    def cap_lowered(self) -> bool:
+        """Whether the critical-error cap lowered the total (not only that a critical flag was raised)."""
+        return (
+            self.capped
+            and self.total is not None
+            and self.uncapped_total is not None
+            and self.uncapped_total > self.total
+        )
 
     def dimension(self, name: str) -> DimensionScore | None:
         """The score of one dimension, if it was computed."""

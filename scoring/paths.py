@@ -19,10 +19,11 @@ from typing import Any
 
 from scenarios.model import Scenario
 from scenarios.play import available_choices
+from scenarios.profiles import EXPERT
+from scenarios.profiles import POLICIES
 from scenarios.profiles import SECONDS_PER_CHOICE
 from scenarios.profiles import SECONDS_PER_TIMEOUT
 from scenarios.profiles import Playthrough
-from scenarios.profiles import expert_choice
 from scoring.model import DrillLog
 from scoring.timeline import build_timeline
 
@@ -33,6 +34,21 @@ def expert_events(
     scenario: Scenario, *, seconds_per_choice: float = SECONDS_PER_CHOICE, answer: bool = True
 ) -> list[Event]:
     """The events of a drill in which every role follows the expert path."""
+    return profile_events(scenario, EXPERT, seconds_per_choice=seconds_per_choice, answer=answer)
+
+
+def profile_events(
+    scenario: Scenario,
+    profile: str,
+    *,
+    seconds_per_choice: float = SECONDS_PER_CHOICE,
+    answer: bool = True,
+) -> list[Event]:
+    """The events of a drill in which every role plays by one profile (`expert` or `cautious`).
+
+    :raise KeyError: for an unknown profile.
+    """
+    policy = POLICIES[profile]
     run = Playthrough(scenario)
     while run.state["status"] == "running" and run.state["round"] <= run.round_limit:
         round_ = run.state["round"]
@@ -40,7 +56,7 @@ def expert_events(
         run.fire_timed_injects()
         if answer:
             run.answer_checkpoints(scenario.role_ids)
-        pending = run.choose_by(expert_choice, list(scene.active_roles) if scene else [], seconds_per_choice)
+        pending = run.choose_by(policy, list(scene.active_roles) if scene else [], seconds_per_choice)
         run.choose_first_open(pending, seconds_per_choice)
         if run.running_in(round_):
             run.play({"type": "timeout"}, SECONDS_PER_TIMEOUT)

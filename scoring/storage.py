@@ -27,7 +27,12 @@ def report_to_data(report: Report) -> dict[str, Any]:
 
 
 def report_from_data(data: Mapping[str, Any]) -> Report:
-    """Rebuild a report stored with `report_to_data` (and passed through JSON)."""
+    """Rebuild a report stored with `report_to_data` (and passed through JSON).
+
+    Reports stored before `complete` existed read as complete when they reached an ending.
+    """
+    if "complete" not in data:
+        data = {**data, "complete": bool(data.get("ending") or data.get("finished"))}
     return _build(Report, data)
 
 
@@ -41,6 +46,7 @@ def summarise(report: Report) -> ReportSummary:
         scores=report.scores,
         started_at=report.started_at,
         drill_id=report.drill_id,
+        complete=report.complete,
     )
 
 

@@ -15,8 +15,10 @@ from functools import cached_property
 from typing import Any
 
 from scenarios.model import Choice
+from scenarios.model import Onset
 from scenarios.model import Scenario
 from scenarios.model import Scene
+from scenarios.onset import onset_holds
 from scenarios.play import Rejected
 from scenarios.play import State
 from scenarios.play import apply
@@ -135,6 +137,7 @@ class Timeline:
 
     @property
     def shares(self) -> list[dict[str, Any]]:
+        """Every share in order, to team roles and to recipients outside the team (`external`)."""
         return self.final["shares"]
 
     @property
@@ -173,6 +176,21 @@ class Timeline:
         if not calendar:
             return scene.day
         return calendar[min(grace_scenes, len(calendar)) - 1]
+
+    def holds(self, onset: Onset | None, seq: int | None = None) -> bool:
+        """Whether a scenario onset (`Meta.averting`, `Meta.parents_onset`) holds at event `seq`.
+
+        Decided by the scenes visited up to and including the scene the event happened in, and the
+        flags set once the event was applied; None for `seq` means the end of the drill. An absent
+        onset (None) never holds.
+        """
+        if seq is None:
+            before = after = self.final
+        else:
+            step = next((s for s in self.steps if s.after["seq"] >= seq), None)
+            before, after = (step.before, step.after) if step else (self.final, self.final)
+        visited = {v.scene.id for v in self.visits if v.round < before["round"]} | {before["scene"]}
+        return onset_holds(onset, visited, after["flags"])
 
     def role_name(self, role: str | None) -> str:
         """The role's display name from the scenario, or its id."""

@@ -29,6 +29,7 @@ ROLES = {
     "bvt": "Barneverntjenesten",
     "ppt": "PPT",
 }
+SERVICES = {"kontaktlaerer": "skole", "helsesykepleier": "helse", "bvt": "barnevern", "ppt": "ppt"}
 
 INFOS = """\
 # Opplysninger
@@ -81,10 +82,11 @@ def scene(
 def build(*scenes: str, meta: str = "", infos: str = INFOS, roles: tuple[str, ...] | None = None) -> Scenario:
     """A checked scenario from scene snippets; fails the test on any checker error."""
     used = roles or ("kontaktlaerer", "helsesykepleier", "bvt")
-    role_yaml = "".join(f"  - id: {r}\n    name: {ROLES[r]}\n" for r in used)
+    role_yaml = "".join(f"  - id: {r}\n    name: {ROLES[r]}\n    service: {SERVICES[r]}\n" for r in used)
     source = (
         "---\nid: liten\ntitle: Liten\nlanguage: nb\nsummary: Mia (9) er mye borte fra skolen.\n"
-        f"roles:\n{role_yaml}{meta}---\n\n# Innledning\n\nMia er mye borte.\n\n{infos}\n"
+        + ("" if "child:" in meta else "child: Mia\n")
+        + f"roles:\n{role_yaml}{meta}---\n\n# Innledning\n\nMia er mye borte.\n\n{infos}\n"
         + "\n".join(scenes)
         + "\n# Slutt: Ferdig {#slutt vurdering=god}\n\nFerdig.\n"
     )

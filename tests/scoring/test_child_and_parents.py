@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from scoring import score_drill
@@ -62,7 +60,8 @@ def test_hearing_the_child_openly_before_the_report_scores_full() -> None:
 def test_a_report_before_anyone_heard_the_child_scores_low() -> None:
     _, dim = voice(voice_scenario(), "meld", "h-vent", later="vent2")
     assert dim.details["heard"] == 0.0 and dim.details["quality"] is None
-    assert dim.rule_score == pytest.approx(100 * 0.2 / 0.7, abs=0.05)  # only the repeats part stands
+    # Nobody talked with the child, so "not interviewed twice" is no evidence of anything.
+    assert dim.details["repeats"] is None and dim.rule_score == 0.0
 
 
 def test_hearing_in_the_same_scene_as_the_decision_counts() -> None:
@@ -80,13 +79,17 @@ def test_leading_questions_are_flagged_and_lower_quality() -> None:
 def test_several_roles_interviewing_the_child_are_flagged_as_repeated_interviews() -> None:
     report, dim = voice(voice_scenario(), "ledende", "h-ledende")
     flag = next(f for f in report.flags if f.code == "repeated_interviews")
+    # Neither is child welfare: the flag sits on the one who interviewed after the other already had.
+    assert flag.role == "helsesykepleier"
     assert flag.params["roles"] == ("helsesykepleier", "kontaktlaerer")
     assert dim.details["repeats"] == 0.5
 
 
-def test_in_an_abuse_case_any_second_interviewer_is_a_repeat_and_documenting_is_hearing() -> None:
+def test_in_an_abuse_case_open_talks_are_no_repeated_interviews_and_documenting_is_hearing() -> None:
+    # Only talks the author tags investigative (`utforskende`) or leading are interviews.
     report, dim = voice(voice_scenario("contraindicated"), "apen", "h-apen")
-    assert any(f.code == "repeated_interviews" for f in report.flags)
+    assert not any(f.code == "repeated_interviews" for f in report.flags)
+    assert dim.details["repeats"] == 1.0
     _, documented = voice(voice_scenario("contraindicated"), "dokumenter", "h-vent")
     assert documented.details["heard"] == 1.0
     assert documented.rule_score == 100.0
@@ -139,9 +142,9 @@ def parents_of(scenario, first: str, second: str = "vent2", bvt: str = "b-vent",
     return report, report.dimension("parents")
 
 
-def test_a_prepared_conversation_with_consent_within_the_deadline_scores_full() -> None:
+def test_a_prepared_conversation_with_consent_scores_full() -> None:
     _, dim = parents_of(parents_scenario(), "forberedt")
-    assert dim.details["quality"] == 1.0 and dim.details["consent"] == 1.0 and dim.details["deadline"] == 1.0
+    assert dim.details["quality"] == 1.0 and dim.details["consent"] == 1.0
     assert dim.rule_score == 100.0
 
 
@@ -153,15 +156,21 @@ def test_an_unprepared_call_scores_below_a_prepared_conversation() -> None:
     assert unprepared.rule_score < prepared.rule_score
 
 
-def test_a_measure_before_talking_to_parents_and_a_late_conversation_cost_points() -> None:
+def test_a_measure_before_talking_to_parents_costs_points() -> None:
     _, dim = parents_of(parents_scenario(), "tiltak", second="sent")
     assert dim.details["before_measures"] == 0.0
-    assert dim.details["deadline"] == pytest.approx(math.exp(-7 / 14))
+
+
+def test_the_level_0_decision_deadline_is_not_a_deadline_for_the_parent_talk() -> None:
+    """(f) `decision_deadline_days` is the kommune's BTI level-0 rule, not the parents dimension's clock."""
+    _, on_day_21 = parents_of(parents_scenario(), "vent", second="sent")
+    assert "deadline" not in on_day_21.details
+    assert on_day_21.rule_score == pytest.approx(100 * 0.45 / 0.7, abs=0.05)  # quality 1, consent 0
 
 
 def test_no_conversation_with_parents_at_all_when_it_was_indicated() -> None:
     _, dim = parents_of(parents_scenario(), "vent")
-    assert dim.details["quality"] == 0.0 and dim.details["deadline"] == 0.0
+    assert dim.details["quality"] == 0.0
 
 
 def test_parents_confronted_first_in_an_abuse_case_is_critical_and_caps_the_total() -> None:

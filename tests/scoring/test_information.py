@@ -6,9 +6,7 @@ import math
 
 import pytest
 
-from scenarios.model import Info
 from scoring import score_drill
-from scoring.lawful import judge_share
 from tests.scoring.conftest import Drill
 from tests.scoring.conftest import build
 from tests.scoring.conftest import choice
@@ -104,15 +102,23 @@ def test_lawful_sharing_with_consent_delivers_everything_and_scores_full() -> No
     assert not report.flags
 
 
-def test_a_share_without_basis_is_a_critical_flag_with_its_rule_and_caps_the_total() -> None:
+def test_a_teacher_telling_the_nurse_about_absence_is_a_warning_not_a_critical_breach() -> None:
     report, dim = run(information_scenario(), "del-uten", "h-samtykke")
     flag = next(f for f in report.flags if f.code == "unlawful_disclosure")
-    assert flag.severity == "critical"
-    assert flag.rule == "fvl. § 13"
+    assert flag.severity == "warning"
+    assert flag.rule.startswith("fvl. § 13") and "§ 13 b første ledd nr. 5" in flag.rule
     assert (flag.role, flag.scene, flag.day) == ("kontaktlaerer", "s1", 0)
     assert flag.params["info_title"] == "Fravær" and flag.params["to"] == ("helsesykepleier",)
     assert flag.params["laws"] == ("fvl. § 13",)  # the choice's own Hjemmel, for the debrief
     assert dim.details["precision"] == 0.5  # one of two shares was lawful
+    assert not report.capped
+
+
+def test_health_information_to_the_teacher_without_basis_is_critical_and_caps_the_total() -> None:
+    report, _ = run(information_scenario(), "del-samtykke", "h-uten")
+    flag = next(f for f in report.flags if f.code == "unlawful_disclosure")
+    assert flag.severity == "critical" and flag.role == "helsesykepleier"
+    assert flag.rule.startswith("hpl. § 21")
     assert report.capped and report.total <= 50.0
 
 
@@ -120,8 +126,8 @@ def test_health_information_from_the_nurse_to_a_teacher_needs_consent_even_on_ne
     report, _ = run(information_scenario(), "del-samtykke", "h-intern")
     flag = next(f for f in report.flags if f.code == "unlawful_disclosure")
     assert flag.role == "helsesykepleier"
-    assert flag.rule == "hpl. § 21; hpl. § 25"
-    assert flag.params["reason"] == "health_outside_care"
+    assert flag.rule.startswith("hpl. § 21; hpl. § 25")
+    assert flag.params["reason"] == "health_outside_care" and flag.severity == "critical"
 
 
 def test_the_duty_to_report_does_not_open_sharing_with_anyone_but_the_child_welfare_service() -> None:
@@ -166,8 +172,30 @@ def test_confidentiality_as_an_excuse_is_flagged_when_consent_existed_but_nothin
 
 
 def test_no_flag_when_there_was_no_lawful_way_to_share() -> None:
-    report, _ = run(information_scenario(), "del-samtykke", "h-tie")
+    nurse = [
+        choice("h-uten", "Deler: sovn -> kontaktlaerer (uten)"),
+        choice("h-tie", "Handling: vente", expert=True),
+    ]
+    teacher = [choice("del-samtykke", "Deler: fravaer -> helsesykepleier (samtykke)", expert=True)]
+    only = scene("s1", 0, {"kontaktlaerer": teacher, "helsesykepleier": nurse}, passive=("bvt",))
+    scenario = build(only, infos=INFOS.replace(" (innen s2)", ""))
+    report = score_drill(
+        scenario,
+        Drill(scenario).choose("kontaktlaerer", "del-samtykke").choose("helsesykepleier", "h-tie").log(),
+    )
+    assert any(n.info == "sovn" and not n.on_time for n in report.info_flow.needs)
     assert not any(f.code == "confidentiality_as_excuse" for f in report.flags)
+
+
+def test_keeping_what_an_open_lawful_choice_would_have_shared_is_flagged_on_that_scene() -> None:
+    report, _ = run(information_scenario(), "del-samtykke", "h-tie")
+    (flag,) = [f for f in report.flags if f.code == "confidentiality_as_excuse"]
+    assert (flag.role, flag.scene, flag.params["info"], flag.params["basis"]) == (
+        "helsesykepleier",
+        "s1",
+        "sovn",
+        "consent",
+    )
 
 
 def test_information_revealed_by_an_inject_is_not_the_teams_work() -> None:
@@ -179,31 +207,3 @@ def test_information_revealed_by_an_inject_is_not_the_teams_work() -> None:
     need = next(n for n in report.info_flow.needs if n.info == "fravaer")
     assert need.via == "inject"
     assert dim.details["needs"] == 1 and dim.details["recall"] == 1.0
-
-
-def _info(sensitivity: str) -> Info:
-    return Info("x", "X", "", sensitivity, (), (), 1)
-
-
-@pytest.mark.parametrize(
-    "sender, receiver, basis, sensitivity, lawful, reason",
-    [
-        ("kontaktlaerer", "ppt", "none", "personal", False, "no_basis"),
-        ("kontaktlaerer", "ppt", "none", "general", True, "general"),
-        ("kontaktlaerer", "bvt", "duty_to_report", "personal", True, "duty_to_report"),
-        ("kontaktlaerer", "ppt", "duty_to_report", "personal", False, "duty_to_report_wrong_recipient"),
-        ("kontaktlaerer", "ppt", "duty_to_avert", "abuse", True, "duty_to_avert"),
-        ("kontaktlaerer", "bvt", "anonymous", "abuse", True, "anonymous"),
-        ("ppt", "kontaktlaerer", "consent", "personal", True, "consent"),
-        ("kontaktlaerer", "rektor", "internal", "personal", True, "internal"),
-        ("kontaktlaerer", "ppt", "internal", "personal", False, "internal_other_service"),
-        ("helsesykepleier", "kontaktlaerer", "internal", "health", False, "health_outside_care"),
-        ("helsesykepleier", "fastlege", "internal", "health", True, "internal"),
-        ("helsesykepleier", "bvt", "duty_to_report", "health", True, "duty_to_report"),
-        ("bvt", "kontaktlaerer", "none", "child_welfare", False, "no_basis"),
-    ],
-)
-def test_the_rule_table(sender, receiver, basis, sensitivity, lawful, reason) -> None:
-    verdict = judge_share({"from": sender, "to": receiver, "basis": basis}, _info(sensitivity))
-    assert (verdict.lawful, verdict.reason) == (lawful, reason)
-    assert verdict.rule

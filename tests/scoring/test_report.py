@@ -138,7 +138,8 @@ def test_an_unfinished_drill_is_scored_as_far_as_it_went() -> None:
     events = expert_events(scenario)[:3]
     report = score_drill(scenario, DrillLog.of(events))
     assert not report.finished and report.ending is None
-    assert "ikke ferdig" in report.debrief.phase("description").findings[0].text
+    assert report.debrief.phase("description").findings[0].text.startswith("Ufullstendig øvelse")
+    assert not report.complete
 
 
 def test_decision_latency_counts_from_the_start_of_the_scene() -> None:
