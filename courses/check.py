@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from courses import cues
 from courses.diagnostics import Reporter
 from courses.model import MULTIPLE
 from courses.model import SINGLE
@@ -86,6 +87,7 @@ class _Checker:
             self.question(question)
         self.final_quiz()
         self.practices()
+        self.cues()
 
     def folder_id(self) -> None:
         meta = self.course.meta
@@ -188,3 +190,28 @@ class _Checker:
                     role=practice.role_id,
                     known=list(roles),
                 )
+
+    def cues(self) -> None:
+        """Warn when the course's quizzes can be passed by guessing from the options' form alone."""
+        figures = cues.cue_figures(self.course.questions)
+        found: list[tuple[str, dict[str, object]]] = []
+        if figures.single >= cues.MIN_SINGLE:
+            if figures.key_longest_share > cues.MAX_KEY_LONGEST:
+                counts = {"count": figures.key_longest, "total": figures.single}
+                found.append(("CO025", _shares(figures.key_longest_share, cues.MAX_KEY_LONGEST) | counts))
+            if figures.key_shortest_share > cues.MAX_KEY_SHORTEST:
+                counts = {"count": figures.key_shortest, "total": figures.single}
+                found.append(("CO028", _shares(figures.key_shortest_share, cues.MAX_KEY_SHORTEST) | counts))
+            position, share = figures.top_position
+            if share > cues.MAX_KEY_POSITION:
+                found.append(("CO026", _shares(share, cues.MAX_KEY_POSITION) | {"position": position}))
+        if figures.multiple >= cues.MIN_MULTIPLE and figures.all_but_one_share > cues.MAX_ALL_BUT_ONE:
+            counts = {"count": figures.all_but_one, "total": figures.multiple}
+            found.append(("CO027", _shares(figures.all_but_one_share, cues.MAX_ALL_BUT_ONE) | counts))
+        for code, params in found:
+            self.r.add(code, self.course.path, 1, **params)
+
+
+def _shares(share: float, limit: float) -> dict[str, object]:
+    """A measured share and its limit as whole percentages for the messages."""
+    return {"share": round(100 * share), "limit": round(100 * limit)}

@@ -10,6 +10,8 @@ import click
 from courses.check import check_course
 from courses.model import Course
 from courses.model import Practice
+from courses.scorm import ScormError
+from courses.scorm import export_course
 from scenarios.diagnostics import COURSE_WORDS
 from scenarios.diagnostics import ERROR
 from scenarios.diagnostics import check_summary
@@ -105,6 +107,27 @@ def show_command(path: str, fmt: str, lang: str) -> None:
         for practice in lesson["practices"]:
             click.echo(f"    Øv: {practice['scenario']} som {practice['role']} ({practice['profile']})")
     click.echo(f"Spørsmål: {data['questions']}, i prøven: {data['final_questions']}")
+
+
+@courses.command("export-scorm")
+@click.argument("path", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The zip file to write.")
+@click.option(
+    "--laget-url", default=None, help="Address of the course in Laget, linked from practice blocks."
+)
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", help="Language of the messages.")
+def export_scorm_command(path: str, output: str, laget_url: str | None, lang: str) -> None:
+    """Export a course folder as a SCORM 1.2 package; exit 1 if it is not a course or has errors."""
+    try:
+        package = export_course(path, laget_url, lang)
+    except ScormError as error:
+        for d in error.diagnostics:
+            click.secho(d.format(), fg="red", err=True)
+        raise click.ClickException(str(error)) from None
+    with open(output, "wb") as handle:
+        handle.write(package)
+    written = "written" if lang == "en" else "skrevet"
+    click.echo(f"{output}: {written} ({len(package)} bytes)")
 
 
 if __name__ == "__main__":

@@ -225,6 +225,42 @@ _CODES = [
         "Skriv en stabil id bak overskriften: `## Spørsmål {{#q-navn}}`.",
         "Write a stable id after the heading: `## Spørsmål {{#q-name}}`.",
     ),
+    Code(
+        "CO025",
+        "key-is-longest",
+        WARNING,
+        "I {share} % av enkeltvalgspørsmålene ({count} av {total}) er det riktige svaret lengst.",
+        "In {share} % of the single-choice questions ({count} of {total}) the right answer is longest.",
+        "Høyst {limit} % bør ha det. Kort ned nøkkelen eller gjør et galt alternativ like presist.",
+        "At most {limit} % should. Shorten the key or make a wrong option just as precise.",
+    ),
+    Code(
+        "CO026",
+        "key-position",
+        WARNING,
+        "Det riktige svaret står som alternativ {position} i {share} % av enkeltvalgspørsmålene.",
+        "The right answer is option {position} in {share} % of the single-choice questions.",
+        "Høyst {limit} % bør ha nøkkelen på samme plass. Flytt nøkkelen i noen av spørsmålene.",
+        "At most {limit} % should have the key in the same place. Move the key in some questions.",
+    ),
+    Code(
+        "CO027",
+        "all-but-one-correct",
+        WARNING,
+        "I {share} % av flervalgspørsmålene ({count} av {total}) er alle alternativer unntatt ett riktige.",
+        "In {share} % of the multiple-choice questions ({count} of {total}) every option but one is correct.",
+        "Høyst {limit} % bør ha det, ellers lønner det seg å krysse av alt. Legg til et troverdig galt valg.",
+        "At most {limit} % should, or ticking everything scores well. Add a plausible wrong option.",
+    ),
+    Code(
+        "CO028",
+        "key-is-shortest",
+        WARNING,
+        "I {share} % av enkeltvalgspørsmålene ({count} av {total}) er det riktige svaret kortest.",
+        "In {share} % of the single-choice questions ({count} of {total}) the right answer is shortest.",
+        "Høyst {limit} % bør ha det. Gjør et galt alternativ like kort og konkret som nøkkelen.",
+        "At most {limit} % should. Make a wrong option as short and concrete as the key.",
+    ),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

@@ -147,3 +147,16 @@ class Course:
     def practices(self) -> tuple[Practice, ...]:
         """Every practice block in the lessons."""
         return tuple(b for lesson in self.lessons for b in lesson.blocks if isinstance(b, Practice))
+
+
+def block_kind(block: object) -> str:
+    """The kind of a lesson block, by which templates pick the part that shows it."""
+    if isinstance(block, Question):
+        return "question"
+    if isinstance(block, Reflection):
+        return "reflection"
+    if isinstance(block, Practice):
+        return "practice"
+    if isinstance(block, Text):
+        return "text"
+    return "unknown"

@@ -52,3 +52,9 @@ def shuffled(questions: Sequence[Question], seed: int | str) -> list[Question]:
     result = [replace(q, options=tuple(rng.sample(q.options, len(q.options)))) for q in questions]
     rng.shuffle(result)
     return result
+
+
+def shuffled_options(question: Question, seed: int | str) -> Question:
+    """The question with its options in an order fixed by the seed, so one learner always sees the same."""
+    rng = random.Random(str(seed))
+    return replace(question, options=tuple(rng.sample(question.options, len(question.options))))

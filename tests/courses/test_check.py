@@ -19,6 +19,12 @@ PRACTICE = (
     "## Øv: Fravær og hodepine {#ov-helse}\n\nSpill helsesykepleieren.\n\n"
     "- Scenario: fravaer-og-hodepine\n- Rolle: helsesykepleier\n- Profil: ekspert\n"
 )
+KEY_A = "- Alternativ A {#a .riktig}\n  - Tilbakemelding: Godt.\n"
+KEY_A_LONG = "- Alternativ A, med en lang og grundig begrunnelse {#a .riktig}\n  - Tilbakemelding: Godt.\n"
+KEY_A_SHORT = "- A {#a .riktig}\n  - Tilbakemelding: Godt.\n"
+OPTION_B_PLAIN = "- Alternativ B {#b}\n  - Tilbakemelding: Tenk igjen.\n"
+OPTION_C_PLAIN = "- Alternativ C {#c}\n  - Tilbakemelding: Nei.\n"
+P6 = "Situasjon 6: hva gjør du?\n\n"
 OPTION_B = "- Snakker med eleven {#b .riktig}\n  - Tilbakemelding: Riktig, start med barnet.\n"
 
 # (name, edits, expected code, file of the diagnostic, marker on the expected line, the line, or None for 1)
@@ -217,6 +223,19 @@ CASES = [
         "01-start.md",
         "## Refleksjon",
     ),
+    ("key longest", [("prove.md", KEY_A, KEY_A_LONG)] * 6, "CO025", "course.md", None),
+    (
+        "key first",
+        [
+            ("prove.md", OPTION_B_PLAIN + KEY_A, KEY_A + OPTION_B_PLAIN),
+            ("prove.md", P6 + OPTION_C_PLAIN + KEY_A, P6 + KEY_A + OPTION_C_PLAIN),
+        ],
+        "CO026",
+        "course.md",
+        None,
+    ),
+    ("key shortest", [("prove.md", KEY_A, KEY_A_SHORT)] * 6, "CO028", "course.md", None),
+    ("all but one", [("prove.md", "{#d}", "{#d .riktig}")] * 2, "CO027", "course.md", None),
 ]
 
 
