@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import SelectChoice
 from wtforms import SelectField
+from wtforms import TextAreaField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Regexp
@@ -43,3 +45,25 @@ class RoleForm(FlaskForm):
     """The new role for one person."""
 
     role = SelectField(_l("Ny rolle"), choices=ROLE_CHOICES)
+
+
+class SettingsForm(FlaskForm):
+    """The organisation's own settings: whether staff must use MFA, and its two public statements."""
+
+    mfa_required = BooleanField(
+        _l("Krev tofaktorinnlogging for administratorer, fasilitatorer, forfattere og enhetsledere")
+    )
+    privacy_statement = TextAreaField(
+        _l("Personvernerklæring (Markdown)"),
+        validators=[Length(max=50000, message=_l("Teksten kan ha høyst %(max)d tegn."))],
+        render_kw={"rows": 12},
+    )
+    accessibility_statement = TextAreaField(
+        _l("Tilgjengelighetserklæring (Markdown)"),
+        validators=[Length(max=50000, message=_l("Teksten kan ha høyst %(max)d tegn."))],
+        render_kw={"rows": 12},
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something; only the CSRF token is checked."""

@@ -135,3 +135,16 @@ def end_user_sessions(user: User) -> User:
     user.end_sessions()
     db.session.flush()
     return user
+
+
+def update_settings(organisation: Organisation, **values: object) -> list[str]:
+    """Store the organisation's settings (empty statements as none); return the names that changed."""
+    changed = []
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        if getattr(organisation, name) != value:
+            setattr(organisation, name, value)
+            changed.append(name)
+    db.session.flush()
+    return changed

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint
 from flask import Response
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -17,16 +16,23 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.admin import services
+from app.admin.forms import ConfirmForm
 from app.admin.forms import InvitationForm
 from app.admin.forms import RoleForm
+from app.admin.forms import SettingsForm
+from app.audit.record import record_audit
+from app.auth import mfa
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.htmx import render
 from app.learning.leaders import unit_leader_form
 from app.models import Invitation
 from app.models import Role
+from app.models import TotpSecret
 from app.models import Unit
 from app.models import User
+from app.privacy.erase import erase_person
+from app.privacy.views import admin_download
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -39,14 +45,6 @@ def _get_member(user_id: int, *, allow_self: bool = True) -> User:
         # Admins may not demote or lock out themselves; that could leave a municipality without an admin.
         abort(403)
     return user
-
-
-def _log(event: str, user: User | Invitation) -> None:
-    """Record an administrative change for the security log (ASVS V16)."""
-    current_app.logger.info(
-        event.replace("_", " "),
-        extra={"event": event, "actor_id": current_user.id, "target": repr(user)},
-    )
 
 
 @bp.get("/")
@@ -78,8 +76,8 @@ def invite() -> str:
     except services.EmailTaken:
         form.email.errors.append(_("Det finnes allerede en konto med denne e-postadressen."))
         return render_template("admin/invite.html", form=form)
+    record_audit("invitation_created", invitation, detail={"role": invitation.role.value})
     db.session.commit()
-    _log("invitation_created", invitation)
     link = url_for("auth.accept_invitation", token=token, _external=True)
     return render_template("admin/invitation_created.html", invitation=invitation, link=link)
 
@@ -94,7 +92,7 @@ def revoke(invitation_id: int) -> Response:
         )
     )
     email = invitation.email
-    _log("invitation_revoked", invitation)
+    record_audit("invitation_revoked", invitation)
     services.revoke_invitation(invitation)
     db.session.commit()
     flash(_("Invitasjonen til %(email)s er trukket tilbake.", email=email), "success")
@@ -108,7 +106,11 @@ def show(user_id: int) -> str:
     user = _get_member(user_id)
     unit_form = unit_leader_form(user)
     return render_template(
-        "admin/show.html", user=user, role_form=RoleForm(role=user.role.value), unit_form=unit_form
+        "admin/show.html",
+        user=user,
+        role_form=RoleForm(role=user.role.value),
+        unit_form=unit_form,
+        has_mfa=TotpSecret.of(user) is not None,
     )
 
 
@@ -121,9 +123,10 @@ def change_role(user_id: int) -> Response | str:
     if not form.validate_on_submit():
         unit_form = unit_leader_form(user)
         return render_template("admin/show.html", user=user, role_form=form, unit_form=unit_form)
+    old_role = user.role
     services.change_role(user, Role(form.role.data))
+    record_audit("role_changed", user, detail={"from": old_role.value, "to": user.role.value})
     db.session.commit()
-    _log("role_changed", user)
     flash(
         _("%(name)s har nå rollen %(role)s.", name=user.display_name, role=user.role.label.lower()), "success"
     )
@@ -136,8 +139,8 @@ def deactivate(user_id: int) -> Response:
     """Stop a person from logging in and end their open sessions."""
     user = _get_member(user_id, allow_self=False)
     services.deactivate_user(user)
+    record_audit("user_deactivated", user)
     db.session.commit()
-    _log("user_deactivated", user)
     flash(_("%(name)s er deaktivert og logget ut.", name=user.display_name), "success")
     return redirect(url_for("admin.show", user_id=user.id))
 
@@ -148,8 +151,8 @@ def reactivate(user_id: int) -> Response:
     """Let a deactivated person log in again."""
     user = _get_member(user_id, allow_self=False)
     services.reactivate_user(user)
+    record_audit("user_reactivated", user)
     db.session.commit()
-    _log("user_reactivated", user)
     flash(_("%(name)s kan logge inn igjen.", name=user.display_name), "success")
     return redirect(url_for("admin.show", user_id=user.id))
 
@@ -160,7 +163,63 @@ def end_sessions(user_id: int) -> Response:
     """Log a person out on every device."""
     user = _get_member(user_id, allow_self=False)
     services.end_user_sessions(user)
+    record_audit("sessions_ended", user)
     db.session.commit()
-    _log("sessions_ended", user)
     flash(_("%(name)s er logget ut på alle enheter.", name=user.display_name), "success")
     return redirect(url_for("admin.show", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/mfa/reset")
+@role_required(Role.ADMIN)
+def reset_mfa(user_id: int) -> Response:
+    """Remove a person's authenticator and recovery codes after a lost phone; they set it up again."""
+    user = _get_member(user_id, allow_self=False)
+    mfa.reset(user)
+    record_audit("mfa_reset", user)
+    db.session.commit()
+    flash(_("Tofaktorinnloggingen til %(name)s er nullstilt.", name=user.display_name), "success")
+    return redirect(url_for("admin.show", user_id=user.id))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def settings() -> Response | str | tuple[str, int]:
+    """The organisation's settings: MFA for staff, the privacy statement and the accessibility statement."""
+    organisation = current_user.organisation
+    form = SettingsForm(obj=organisation)
+    if not form.validate_on_submit():
+        return render_template("admin/settings.html", form=form), 400 if form.is_submitted() else 200
+    changed = services.update_settings(
+        organisation,
+        mfa_required=form.mfa_required.data,
+        privacy_statement=form.privacy_statement.data,
+        accessibility_statement=form.accessibility_statement.data,
+    )
+    if changed:
+        record_audit(
+            "settings_changed", f"organisation:{organisation.id}", detail={"changed": ",".join(changed)}
+        )
+    db.session.commit()
+    flash(_("Innstillingene er lagret."), "success")
+    return redirect(url_for("admin.settings"), 303)
+
+
+@bp.get("/users/<int:user_id>/data.json")
+@role_required(Role.ADMIN)
+def export_person(user_id: int) -> Response:
+    """Download everything Laget holds about a person in the organisation (their right of access)."""
+    return admin_download(_get_member(user_id))
+
+
+@bp.post("/users/<int:user_id>/erase")
+@role_required(Role.ADMIN)
+def erase(user_id: int) -> Response:
+    """Erase a person on their request: own data deleted, drill seats pseudonymised, account a pseudonym."""
+    user = _get_member(user_id, allow_self=False)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    record_audit("account_erased", user)
+    erase_person(user)
+    db.session.commit()
+    flash(_("Personen er slettet. Øvelsene står igjen med et pseudonym."), "success")
+    return redirect(url_for("admin.index"))

@@ -1,29 +1,26 @@
-"""Authentication: checking passwords, throttling guesses, sessions, and turning invitations into accounts.
+"""Authentication: checking passwords, sessions, and turning invitations into accounts.
 
-Rate limiting (ASVS 6.1.1, 6.3.1): every failed login is stored as a ``LoginFailure`` row. Once an
-e-mail address has ``LOGIN_FAILURES_PER_ACCOUNT`` failures from one IP address within
-``LOGIN_FAILURE_WINDOW`` (default 5 in 15 minutes), or an IP address has ``LOGIN_FAILURES_PER_IP``
-failures for any accounts (default 100, generous because a venue shares one NAT address), further
-attempts are refused with 429 until the window has passed, even with the right password. A
-successful login clears that account's failures from that address. Keeping the counter in the
-database makes it hold across several worker processes without Redis.
+Failed logins are stored as ``LoginFailure`` rows, keyed by a keyed hash of the typed address and
+by IP address; ``app.auth.throttle`` turns them into growing delays (never a lock-out). Keeping the
+counter in the database makes it hold across several worker processes without Redis. A
+successful login clears that account's failures from that address.
 """
 
 from __future__ import annotations
 
 from flask import current_app
+from flask import request
 from flask import session
 from flask_login import login_user
 from flask_login import logout_user
 from sqlalchemy import delete
-from sqlalchemy import func
-from sqlalchemy import select
 from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Invitation
 from app.models import LoginFailure
 from app.models import User
+from app.models import email_digest
 from app.models import utcnow
 from app.models import verify_unknown_password
 
@@ -32,22 +29,16 @@ class InvitationUnusable(Exception):
     """The invitation was used in the meantime, or its e-mail address already has an account."""
 
 
-def is_login_throttled(email: str, ip: str) -> bool:
-    """Tell whether recent failures for this account from this address, or from this address, block a try."""
-    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
-    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.created_at >= since)
-    per_account = db.session.scalar(recent.where(LoginFailure.email == email, LoginFailure.ip == ip))
-    if per_account >= current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]:
-        return True
-    per_ip = db.session.scalar(recent.where(LoginFailure.ip == ip))
-    return per_ip >= current_app.config["LOGIN_FAILURES_PER_IP"]
+def client_ip() -> str:
+    """The address login throttling and the audit trail count against."""
+    return request.remote_addr or "unknown"
 
 
 def record_login_failure(email: str, ip: str) -> LoginFailure:
     """Count one failed login, and drop failures too old to matter so the table stays small."""
     since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
     db.session.execute(delete(LoginFailure).where(LoginFailure.created_at < since))
-    failure = LoginFailure(email=email[:254], ip=ip)
+    failure = LoginFailure(email=email_digest(email), ip=ip)
     db.session.add(failure)
     db.session.flush()
     return failure
@@ -66,7 +57,8 @@ def authenticate_user(email: str, password: str) -> User | None:
 
 def log_in_user(user: User, ip: str) -> User:
     """Start a brand-new session for ``user`` and forget their failed logins from this address."""
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email, LoginFailure.ip == ip))
+    mine = LoginFailure.email == email_digest(user.email)
+    db.session.execute(delete(LoginFailure).where(mine, LoginFailure.ip == ip))
     locale = session.get("locale")
     # A fresh session on every login defeats session fixation (ASVS 7.2.4).
     session.clear()

@@ -6,6 +6,7 @@ from flask import Blueprint
 from flask import Response
 from flask import current_app
 from flask import flash
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -13,18 +14,25 @@ from flask import session
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import logout_user
 
+from app.audit.record import record_audit
+from app.auth import idle
 from app.auth import services
-from app.auth.forms import PASSWORD_MIN_LENGTH
+from app.auth import throttle
 from app.auth.forms import AcceptInvitationForm
 from app.auth.forms import LoginForm
+from app.auth.mfa_pages import start_second_step
 from app.extensions import db
 from app.extensions import login_manager
 from app.htmx import is_htmx
 from app.models import Invitation
+from app.models import TotpSecret
+from app.models import User
+from app.models import email_digest
 from app.models import normalise_email
 from app.models import utcnow
 from app.redirects import safe_next_url
@@ -47,19 +55,28 @@ def _unauthorized() -> Response:
 
 @bp.before_app_request
 def _end_expired_session() -> None:
-    """Log out sessions older than ``SESSION_ABSOLUTE_LIFETIME``, however active (ASVS 7.3.2)."""
+    """Log out sessions past their absolute lifetime (ASVS 7.3.2), and idle staff sessions (7.3.1)."""
     if "_user_id" not in session:
         return
+    now = utcnow().timestamp()
     lifetime = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
-    if utcnow().timestamp() - session.get("login_at", 0) > lifetime:
-        logout_user()
-        session.clear()
-        flash(_("Økten din er utløpt. Logg inn på nytt."), "info")
+    if now - session.get("login_at", 0) > lifetime:
+        _end_session(_("Økten din er utløpt. Logg inn på nytt."))
+        return
+    if not current_user.is_authenticated or not idle.applies_to(current_user, request.endpoint):
+        return
+    if idle.timed_out(session, now) and not idle.in_live_drill(current_user):
+        _end_session(_("Du var inaktiv for lenge og er logget ut. Logg inn på nytt."))
+        return
+    if request.endpoint not in idle.POLL_ENDPOINTS:
+        idle.touch(session, now)
 
 
-def _client_ip() -> str:
-    """The address login throttling counts against."""
-    return request.remote_addr or "unknown"
+def _end_session(message: str) -> None:
+    """End the login of this browser, keeping nothing but the notice why."""
+    logout_user()
+    session.clear()
+    flash(message, "info")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -71,30 +88,52 @@ def login() -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
     email = normalise_email(form.email.data)
-    if services.is_login_throttled(email, _client_ip()):
-        current_app.logger.warning("login throttled", extra={"event": "login_throttled", "email": email})
-        error = _("For mange mislykkede forsøk. Vent et kvarter og prøv igjen.")
-        return render_template("auth/login.html", form=form, error=error), 429
+    if wait := throttle.login_wait(email_digest(email), services.client_ip()):
+        _audit_failure("login_throttled", email)
+        db.session.commit()
+        return _wait_page(form, wait)
     user = services.authenticate_user(email, form.password.data)
     if user is None:
-        services.record_login_failure(email, _client_ip())
+        services.record_login_failure(email, services.client_ip())
+        _audit_failure("login_failed", email)
         db.session.commit()
-        current_app.logger.info("login failed", extra={"event": "login_failed", "email": email})
         return render_template("auth/login.html", form=form, error=_("Feil e-postadresse eller passord."))
-    services.log_in_user(user, _client_ip())
+    if TotpSecret.of(user) is not None:
+        return start_second_step(user, request.args.get("next"))
+    services.log_in_user(user, services.client_ip())
+    record_audit("login_succeeded", user, actor=user)
     db.session.commit()
-    current_app.logger.info("login", extra={"event": "login_succeeded", "user_id": user.id})
     return redirect(safe_next_url(request.args.get("next"), url_for("main.index")))
+
+
+def _wait_page(form: LoginForm, seconds: int) -> Response:
+    """Ask the person to wait before the next try (429 with Retry-After); the password was not checked."""
+    error = ngettext(
+        "For mange mislykkede forsøk. Vent %(num)d sekund og prøv igjen.",
+        "For mange mislykkede forsøk. Vent %(num)d sekunder og prøv igjen.",
+        seconds,
+    )
+    response = make_response(render_template("auth/login.html", form=form, error=error), 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _audit_failure(action: str, email: str) -> None:
+    """Record a refused login against the account if it exists (for its admin), else a hash of the text."""
+    account = User.by_email(email)
+    if account is None:
+        record_audit(action, email_digest(email))
+    else:
+        record_audit(action, account, organisation_id=account.organisation_id)
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
     """End the session on this and every other device."""
-    user_id = current_user.id
-    services.log_out_user(current_user._get_current_object())
+    user = services.log_out_user(current_user._get_current_object())
+    record_audit("logout", user, actor=user)
     db.session.commit()
-    current_app.logger.info("logout", extra={"event": "logout", "user_id": user_id})
     flash(_("Du er logget ut."), "success")
     return redirect(url_for("auth.login"))
 
@@ -106,20 +145,20 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     if invitation is None:
         return render_template("auth/invitation_invalid.html"), 404
     form = AcceptInvitationForm()
+    form.person_email = invitation.email
     if not form.validate_on_submit():
         return render_template(
             "auth/accept_invitation.html",
             form=form,
             invitation=invitation,
-            password_min_length=PASSWORD_MIN_LENGTH,
         )
     try:
         user = services.accept_invitation(invitation, form.display_name.data, form.password.data)
     except services.InvitationUnusable:
         db.session.rollback()
         return render_template("auth/invitation_invalid.html"), 404
-    services.log_in_user(user, _client_ip())
+    services.log_in_user(user, services.client_ip())
+    record_audit("invitation_accepted", invitation, actor=user)
     db.session.commit()
-    current_app.logger.info("invitation accepted", extra={"event": "invitation_accepted", "user_id": user.id})
     flash(_("Velkommen til Laget, %(name)s!", name=user.display_name), "success")
     return redirect(url_for("main.index"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
 from datetime import datetime
 from functools import lru_cache
 
@@ -22,10 +23,12 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
+from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
@@ -70,6 +73,11 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Set by the organisation's admin: staff and unit leaders must use an authenticator app to log in.
+    mfa_required: Mapped[bool] = mapped_column(default=False)
+    # The organisation's own privacy and accessibility statements (Markdown), shown to everyone.
+    privacy_statement: Mapped[str | None] = mapped_column(Text)
+    accessibility_statement: Mapped[str | None] = mapped_column(Text)
 
     units: Mapped[list[Unit]] = relationship(back_populates="organisation", order_by="Unit.name")
 
@@ -230,7 +238,8 @@ def load_user(user_id: str) -> User | None:
     user_pk, _, epoch = user_id.partition(":")
     if not (user_pk.isdigit() and epoch.isdigit()):
         return None
-    user = db.session.get(User, int(user_pk))
+    # The organisation comes along: every request asks whether it requires a second factor.
+    user = db.session.get(User, int(user_pk), options=[joinedload(User.organisation)])
     if user is None or not user.active or user.session_epoch != int(epoch):
         return None
     return user
@@ -239,6 +248,12 @@ def load_user(user_id: str) -> User | None:
 def hash_token(token: str) -> str:
     """Hash a one-time token for storage, so a database leak does not leak usable links."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def email_digest(email: str) -> str:
+    """A keyed hash of a typed e-mail address: repeated tries at one address line up, the text stays out."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return "email-hmac:" + hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()[:24]
 
 
 class Invitation(db.Model):
@@ -285,7 +300,7 @@ class Invitation(db.Model):
 
 
 class LoginFailure(db.Model):
-    """One failed login, counted per e-mail and IP address to slow down password guessing."""
+    """One failed login, counted per account (a keyed hash of the typed address) and per IP address."""
 
     __table_args__ = (Index("ix_login_failure_email_ip_created", "email", "ip", "created_at"),)
 
@@ -297,6 +312,16 @@ class LoginFailure(db.Model):
 
 class JoinFailure(db.Model):
     """One join attempt with a code that matched no open drill, counted per IP address against guessing."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(String(45), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class JoinRecord(db.Model):
+    """One successful join, counted per IP address so a script cannot fill drills at speed."""
+
+    __tablename__ = "join_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ip: Mapped[str] = mapped_column(String(45), index=True)

@@ -7,7 +7,7 @@ import pytest
 from app import CONTENT_SECURITY_POLICY
 
 EXPECTED_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'self'; form-action 'self'"
 )
 
