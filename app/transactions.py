@@ -13,6 +13,11 @@ handling, exactly as before: reads take no lock and never queue behind a writer,
 just before its first statement. The ``begin`` listener sets the mode each time a transaction starts,
 so a pooled connection never carries one transaction's mode into the next. On PostgreSQL the
 listener does nothing; callers lock the row they change with ``SELECT … FOR UPDATE``.
+
+A writer that finds the SQLite write lock taken is retried by SQLite's busy handler (sleeps growing
+from 1 ms to 100 ms) for at most ``WRITE_WAIT_MS`` in all; after that ``begin_write`` raises
+``DatabaseBusy`` with nothing written, and the request is answered 503 with Retry-After, so a
+participant is asked to try again instead of seeing a server error.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
@@ -38,6 +44,23 @@ Row = TypeVar("Row")
 WRITE_OPTION = "laget_write"
 # Session.info key set once the session has flushed changes in its current transaction.
 _WROTE = "laget_wrote"
+
+
+# The longest a write waits for SQLite's single write lock (PRAGMA busy_timeout on every connection).
+WRITE_WAIT_MS = 2000
+# What a 503 asks the browser to wait before trying again.
+RETRY_AFTER_SECONDS = 2
+
+
+class DatabaseBusy(RuntimeError):
+    """Other writers held the database longer than ``WRITE_WAIT_MS``; nothing was written, so try again."""
+
+
+def is_locked(error: BaseException) -> bool:
+    """Tell whether an error is SQLite's "database is locked" (or "busy") after the busy handler gave up."""
+    original = getattr(error, "orig", error)
+    text = str(original)
+    return isinstance(original, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 class WriteTransactionTooLate(RuntimeError):
@@ -61,6 +84,8 @@ def begin_write() -> None:
     A transaction that has only read is ended first (nothing is lost, and objects are reloaded on
     their next use, under the lock); one that has already written cannot change its kind, so that
     is a programming error.
+
+    :raise DatabaseBusy: if the write lock stayed taken for ``WRITE_WAIT_MS``; the session is rolled back.
     """
     session = db.session()
     if session.in_transaction():
@@ -69,7 +94,29 @@ def begin_write() -> None:
         if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
             raise WriteTransactionTooLate("begin_write() must come before the transaction's first change")
         session.rollback()
-    session.connection(execution_options={WRITE_OPTION: True})
+    try:
+        session.connection(execution_options={WRITE_OPTION: True})
+    except OperationalError as error:
+        if not is_locked(error):
+            raise
+        session.rollback()
+        raise DatabaseBusy("the database stayed locked by other writers") from error
+
+
+def commit_if_written() -> None:
+    """Commit a transaction that wrote or took the write lock; leave a read-only one to end with the request.
+
+    Committing expires every loaded object, so a request that only read and then renders would load
+    them all again; a read holds no lock worth releasing early.
+    """
+    if not db.session.registry.has():
+        return  # This request never opened the session: it wrote nothing.
+    session = db.session()
+    holds_write_lock = session.in_transaction() and session.connection().get_execution_options().get(
+        WRITE_OPTION
+    )
+    if holds_write_lock or session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+        session.commit()
 
 
 def lock_row(model: type[Row], row_id: int) -> Row:

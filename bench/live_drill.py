@@ -1,91 +1,122 @@
-"""Load-test live drills over loopback and print latency figures.
+"""Load-test live drills through the real pages and fail loudly when the figures or the data are wrong.
 
-Starts Laget (waitress) in its own process on a temporary SQLite database, creates D drills of a
-built-in scenario, lets P simulated participants join by code over HTTP, and runs them: each polls its
-screen every ~2 s with If-None-Match (as htmx does) and, when its role has choices, waits a moment and
-chooses. The run is bounded in time. It prints p50/p95/p99 latency of choosing and of live updates,
-errors, drills finished, and the same server's throughput on /healthz and on the polled fragment.
+Starts `laget serve` (gunicorn, --workers processes) on a fresh database (a temporary SQLite file, or
+a new database on the PostgreSQL server of --database-url), creates exactly --drills drills of a
+built-in scenario, and lets --participants simulated people join by code. Once the drills start,
+each person loads their screen, polls it every ~2 s with If-None-Match as htmx does, and when a
+choice form is shown reads it, picks a radio button, presses "Bekreft valget", follows the 303 and
+reads the message: accepted ("registrert") or refused in words. With --kill-at S one server worker
+is SIGKILLed at S seconds; gunicorn's master starts a new one.
 
-Target on a 2-core machine with SQLite: 200 participants in 50 drills, no errors, choice p95 < 100 ms.
-Run: `python bench/live_drill.py [--participants 200 --drills 50 --seconds 90]`. Loopback only.
+It prints p50/p95/p99 of choosing and polling, accepted and refused choices, errors, drills
+finished, the server's and the load generator's CPU time, and the server's req/s on /healthz, on
+an unchanged poll (304) and on a changed one (200). It exits 1 when it measured no choices, when a
+drill that could finish did not, when a choice acknowledged as "registrert" is missing from the
+event log, when any request failed other than by a refused connection during the kill, or when
+a p95 passes --target-ms (0: no latency target).
+
+Run: `python bench/live_drill.py --participants 750 --drills 190 --seconds 120 --kill-at 60`
+(add `--database-url postgresql://… --workers 2` for PostgreSQL). Loopback only.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import asyncio
+import html
 import os
 import random
 import re
+import resource
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from http.cookies import SimpleCookie
 from pathlib import Path
+
+import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SCENARIO = "fravaer-og-hodepine"
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
-_CHOICE_FORM = re.compile(r'<form method="post" action="([^"]+/choose)" class="choices">(.*?)</form>', re.S)
+from drill_setup import SCENARIO  # noqa: E402  (bench/ is on the path when run as a script)
+from drill_setup import create_bench_drills  # noqa: E402
+
+FACILITATOR = "benk@kommune.test"
+SECRET_KEY = "bench-secret-key"
+ACCEPTED = "Valget ditt er registrert."
+OVERLOADED = "prøv igjen"
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_CHOICE_FORM = re.compile(
+    r'<form method="post" action="([^"]+/choose)" class="choices"[^>]*>(.*?)</form>', re.S
+)
 _HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
-_BUTTON = re.compile(r'<button type="submit" name="choice" value="([^"]+)"')
+_RADIO = re.compile(r'<input type="radio" name="choice" value="([^"]+)"')
+_CONFIRM = re.compile(r'<button type="submit"[^>]*>\s*Bekreft valget\s*</button>')
+_HX_GET = re.compile(r'id="play-state"[^>]*hx-get="([^"]+)"')
+_ROLE_TAB = re.compile(r'<a href="([^"]+/play\?role=[^"]+)"')
+_FLASH = re.compile(r'<p class="flash flash--(\w+)">\s*<strong>[^<]*</strong>\s*(.*?)\s*</p>', re.S)
+_ENDED = 'id="ending-heading"'
 
 
-def serve(db_path: str, port: int, threads: int) -> None:
-    """The server process: Laget on waitress, as `laget serve` runs it."""
-    from waitress import serve as waitress_serve
-
-    from app import create_app
-
-    app = create_app(_config(db_path))
-    waitress_serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True)
+# --- Set-up: database, drills, server ----------------------------------------------------------
 
 
-def _config(db_path: str) -> dict:
+def _config(database_url: str) -> dict:
     return {
-        "SECRET_KEY": "bench-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "SECRET_KEY": SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "LOG_LEVEL": "ERROR",
         "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
     }
 
 
-def prepare(db_path: str, drills: int) -> tuple[list[str], list[str]]:
-    """Create the schema, load the library, a facilitator and the drills; return join codes and ids."""
-    from flask_migrate import upgrade
-    from sqlalchemy import select
+def fresh_database(url: str | None, workdir: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty database and a function that removes it: a SQLite file, or one on the given server."""
+    if url is None:
+        return f"sqlite:///{os.path.join(workdir, 'laget.db')}", lambda: None
+    from sqlalchemy import create_engine
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
 
+    server = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"laget_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return server.set(database=name).render_as_string(hide_password=False), drop
+
+
+def prepare(database_url: str, drills: int) -> list[str]:
+    """Create the schema, the library, a facilitator and exactly ``drills`` drills; return their codes."""
     from app import create_app
-    from app.admin import services as admin_services
     from app.extensions import db
-    from app.facilitate import services as facilitate
-    from app.library import sync_library
-    from app.models import Role
-    from app.models import ScenarioVersion
 
-    app = create_app(_config(db_path))
+    app = create_app(_config(database_url))
     with app.app_context():
-        upgrade()
-        sync_library()
-        organisation = admin_services.create_organisation("Benk kommune")
-        facilitator = admin_services.create_user(
-            organisation, "benk@kommune.test", "Benk", Role.FACILITATOR, "benk passord 1234"
-        )
-        version = db.session.scalar(select(ScenarioVersion).where(ScenarioVersion.scenario_key == SCENARIO))
-        created = facilitate.create_drills(facilitator, version, "Lag", teams=drills)
-        db.session.commit()
-        return [d.join_code for d in created], [d.public_id for d in created]
+        codes = create_bench_drills(drills, "Benk kommune", FACILITATOR)
+        db.engine.dispose()
+        return codes
 
 
-def start_all(db_path: str) -> None:
-    """Give each joined participant a role, in join order, and start every drill."""
+def start_all(database_url: str) -> int:
+    """Give each joined participant a role, in join order, start every drill; return how many can finish."""
     from sqlalchemy import select
 
     from app import create_app
@@ -94,189 +125,631 @@ def start_all(db_path: str) -> None:
     from app.models import Drill
     from app.models import User
 
-    app = create_app(_config(db_path))
+    app = create_app(_config(database_url))
+    startable = 0
     with app.app_context():
-        facilitator = db.session.scalar(select(User).where(User.email == "benk@kommune.test"))
-        for drill in db.session.scalars(select(Drill)):
-            roles = [r.id for r in drill.scenario.meta.roles]
+        facilitator = db.session.scalar(select(User).where(User.email == FACILITATOR))
+        for drill_id in db.session.scalars(select(Drill.id)).all():
+            drill = db.session.get(Drill, drill_id)
             people = sorted(drill.participants, key=lambda p: p.id)
-            assignment = {
-                role: str(people[i % len(people)].id) if people else None for i, role in enumerate(roles)
-            }
+            if not people:
+                continue
+            roles = drill.scenario.role_ids
+            assignment = {role: str(people[i % len(people)].id) for i, role in enumerate(roles)}
             facilitate.assign_roles(drill, assignment, facilitator)
             facilitate.start_drill(drill)
             db.session.commit()
+            startable += 1
+        db.engine.dispose()
+    return startable
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
-        return None
+def verify(database_url: str, acknowledged: list[tuple[str, str]]) -> dict:
+    """Check the event log against what participants were told: lost, doubled, unfinished, inconsistent."""
+    from sqlalchemy import func
+    from sqlalchemy import select
+
+    from app import create_app
+    from app.drills.services import rebuild_state
+    from app.extensions import db
+    from app.models import Drill
+    from app.models import DrillEvent
+    from app.models import DrillStatus
+
+    app = create_app(_config(database_url))
+    with app.app_context():
+        stored = set(
+            db.session.execute(
+                select(Drill.public_id, DrillEvent.idempotency_key).join(
+                    Drill, Drill.id == DrillEvent.drill_id
+                )
+            ).all()
+        )
+        doubled = db.session.scalar(
+            select(func.count()).select_from(
+                select(DrillEvent.drill_id, DrillEvent.idempotency_key)
+                .where(DrillEvent.idempotency_key.is_not(None))
+                .group_by(DrillEvent.drill_id, DrillEvent.idempotency_key)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        )
+        drills = db.session.scalars(select(Drill).where(Drill.status != DrillStatus.LOBBY)).all()
+        unfinished = [d.public_id for d in drills if d.status != DrillStatus.ENDED]
+        inconsistent = [d.public_id for d in drills if rebuild_state(d) != d.state]
+        events = db.session.scalar(select(func.count()).select_from(DrillEvent))
+        db.engine.dispose()
+    return {
+        "lost": [ack for ack in acknowledged if tuple(ack) not in stored],
+        "doubled": doubled,
+        "unfinished": unfinished,
+        "inconsistent": inconsistent,
+        "events": events,
+    }
+
+
+class Server:
+    """`laget serve` in its own process group, with the CPU time of its master and workers."""
+
+    def __init__(self, database_url: str, port: int, workers: int, threads: int, log: str) -> None:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "LAGET_SECRET_KEY": SECRET_KEY,
+            "LAGET_LOG_LEVEL": "WARNING",
+        }
+        command = [str(Path(sys.executable).parent / "laget"), "serve", "--port", str(port)]
+        command += ["--workers", str(workers), "--threads", str(threads)]
+        self.log = open(log, "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.workers = workers
+
+    def worker_pids(self) -> list[int]:
+        """The live worker processes (children of gunicorn's master)."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def cpu_seconds(self) -> float:
+        """User + system time of the master, its live workers and the workers it has reaped."""
+        total = _proc_cpu(self.process.pid, children=True)
+        return total + sum(_proc_cpu(pid) for pid in self.worker_pids())
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def _proc_cpu(pid: int, children: bool = False) -> float:
+    """CPU seconds of one process from /proc (with its reaped children's when asked)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+# --- The participants --------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    poll: list[float] = field(default_factory=list)
+    poll_status: Counter = field(default_factory=Counter)
+    choose: list[float] = field(default_factory=list)
+    screen_after_choice: list[float] = field(default_factory=list)
+    outcomes: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+    refused_during_kill: int = 0
+    acknowledged: list[tuple[str, str]] = field(default_factory=list)
+    finished: set = field(default_factory=set)
+    forms_missing: int = 0
+    change_seen: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    """What every participant shares: the client, the figures and the kill window."""
+
+    http: aiohttp.ClientSession
+    base: str
+    stats: Stats
+    poll_interval: float
+    think: tuple[float, float]
+    stop: asyncio.Event
+    kill_window: list[float] = field(default_factory=list)  # [start, end] in perf_counter seconds
+    # Per drill: accepted choices not yet seen by every other member, as (accepted at, who has yet to see).
+    changes: dict[str, list[tuple[float, set[str]]]] = field(default_factory=dict)
+    members: dict[str, set[str]] = field(default_factory=dict)
+
+    def changed(self, drill: str, chooser: str) -> None:
+        """Note a choice accepted now, to time until every other member's screen shows it."""
+        others = self.members.get(drill, set()) - {chooser}
+        self.changes.setdefault(drill, []).append((time.perf_counter(), others))
+
+    def seen(self, drill: str, member: str, since: float) -> None:
+        """Record how long each change made before ``since`` (the poll's start) took to reach ``member``."""
+        now = time.perf_counter()
+        for accepted, waiting in self.changes.get(drill, []):
+            if member in waiting and accepted <= since:
+                waiting.discard(member)
+                self.stats.change_seen.append(now - accepted)
+        self.changes[drill] = [change for change in self.changes.get(drill, []) if change[1]]
+
+    def during_kill(self) -> bool:
+        if not self.kill_window:
+            return False
+        end = self.kill_window[1] if len(self.kill_window) > 1 else float("inf")
+        return self.kill_window[0] <= time.perf_counter() <= end + 3
 
 
 class Participant:
-    """One simulated person: their own cookie jar, polling and choosing like the htmx page does."""
+    """One simulated person with their own session cookie, polling and choosing like the htmx page."""
 
-    def __init__(self, base: str, code: str, name: str, stats: dict, stop: threading.Event) -> None:
-        self.base = base
+    def __init__(self, run: Run, code: str, name: str) -> None:
+        self.run = run
         self.code = code
         self.name = name
-        self.stats = stats
-        self.stop = stop
-        jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+        self.cookies: dict[str, str] = {}
         self.play_url = ""
-        self.etag = ""
+        self.drill = ""
         self.rng = random.Random(name)
 
-    def request(self, url: str, data: dict | None = None, headers: dict | None = None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(url, data=body, headers=headers or {})
-        try:
-            with self.opener.open(req, timeout=30) as response:
-                return response.status, dict(response.headers), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read().decode(errors="replace")
+    async def request(
+        self, method: str, path: str, data: dict | None = None, headers: dict | None = None
+    ) -> tuple[int, Mapping[str, str], str]:
+        """One request over a pooled keep-alive connection, with this person's cookie, no redirects."""
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        url = path if path.startswith("http") else self.run.base + path
+        async with self.run.http.request(
+            method, url, data=data, headers=headers, allow_redirects=False
+        ) as response:
+            body = await response.text()
+            for name, morsel in SimpleCookie("\n".join(response.headers.getall("Set-Cookie", []))).items():
+                if morsel.value:
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+            return response.status, response.headers, body
 
-    def join(self) -> None:
-        status, _, page = self.request(f"{self.base}/drills/join/{self.code}")
-        token = next(m.group(1) or m.group(2) for m in _CSRF.finditer(page))
-        status, headers, _ = self.request(
-            f"{self.base}/drills/join", {"code": self.code, "display_name": self.name, "csrf_token": token}
+    async def join(self) -> None:
+        _status, _, page = await self.request("GET", f"/drills/join/{self.code}")
+        token = _CSRF.search(page).group(1)
+        status, headers, _ = await self.request(
+            "POST", "/drills/join", {"code": self.code, "display_name": self.name, "csrf_token": token}
         )
         if status != 303:
             raise RuntimeError(f"join failed: {status}")
-        self.play_url = urllib.parse.urljoin(self.base, headers["Location"])
+        self.play_url = headers["Location"]
+        self.drill = self.play_url.split("/")[2]
+        self.run.members.setdefault(self.drill, set()).add(self.name)
 
-    def run(self) -> None:
-        while not self.stop.is_set():
-            started = time.perf_counter()
+    async def play(self) -> None:
+        """Load the screen, then poll each of one's roles in turn and choose where a form appears."""
+        stats = self.run.stats
+        state_urls: list[str] = []
+        for _attempt in range(5):
+            try:
+                status, _, page = await self._get(self.play_url)
+            except _Refused:
+                status, page = 0, ""
+            tabs = [html.unescape(url).replace("/play?", "/play/state?") for url in _ROLE_TAB.findall(page)]
+            hx = _HX_GET.search(page)
+            state_urls = tabs or ([html.unescape(hx.group(1))] if hx else [])
+            if state_urls:
+                break
+            await self._pause(1.0)
+        if not state_urls:
+            stats.errors[f"no live screen (status {status})"] += 1
+            return
+        etags = dict.fromkeys(state_urls, "")
+        turn = 0
+        while not self.run.stop.is_set():
+            url = state_urls[turn % len(state_urls)]
+            turn += 1
             headers = {"HX-Request": "true"}
-            if self.etag:
-                headers["If-None-Match"] = self.etag
-            status, response_headers, page = self.request(
-                self.play_url.replace("/play", "/play/state"), None, headers
-            )
-            self.stats["poll"].append(time.perf_counter() - started)
-            if status not in (200, 304):
-                self.stats["errors"].append(f"poll {status}")
-            if status == 200:
-                self.etag = response_headers.get("ETag", "")
-                if 'id="ending-heading"' in page:
-                    self.stats["finished"].add(self.play_url)
-                self.maybe_choose(page)
-            self.stop.wait(self.rng.uniform(1.5, 2.5))
-
-    def maybe_choose(self, page: str) -> None:
-        for action, form in _CHOICE_FORM.findall(page):
-            fields = dict(_HIDDEN.findall(form))
-            choices = _BUTTON.findall(form)
-            if not choices or "csrf_token" not in fields:
-                continue
-            self.stop.wait(self.rng.uniform(0.5, 3.0))  # reading and thinking
-            fields["choice"] = self.rng.choice(choices)
+            if etags[url]:
+                headers["If-None-Match"] = etags[url]
             started = time.perf_counter()
-            status, _, _ = self.request(urllib.parse.urljoin(self.base, action), fields)
-            self.stats["choose"].append(time.perf_counter() - started)
+            try:
+                status, response_headers, body = await self.request("GET", url, headers=headers)
+            except (TimeoutError, aiohttp.ClientError) as error:
+                self._connection_failed("poll", error)
+                await self._pause(self.run.poll_interval)
+                continue
+            stats.poll.append(time.perf_counter() - started)
+            stats.poll_status[status] += 1
+            if status not in (200, 304):
+                stats.errors[f"poll {status}"] += 1
+            if status == 200:
+                etags[url] = response_headers.get("ETag", "")
+                self.run.seen(self.drill, self.name, started)
+                if _ENDED in body:
+                    stats.finished.add(self.name)
+                    return
+                if await self.maybe_choose(body):
+                    etags = dict.fromkeys(state_urls, "")
+                    continue
+            await self._pause(self.run.poll_interval)
+
+    async def maybe_choose(self, fragment: str) -> bool:
+        """Read the choice form, think, pick a radio button and confirm; True when a choice was sent."""
+        match = _CHOICE_FORM.search(fragment)
+        if match is None:
+            if 'class="choices"' in fragment:
+                self.run.stats.forms_missing += 1
+            return False
+        action, form = match.groups()
+        fields = dict(_HIDDEN.findall(form))
+        choices = _RADIO.findall(form)
+        if not choices or "csrf_token" not in fields or not _CONFIRM.search(form):
+            self.run.stats.forms_missing += 1
+            return False
+        await self._pause(self.rng.uniform(*self.run.think))
+        fields["choice"] = self.rng.choice(choices)
+        await self.choose(html.unescape(action), fields)
+        return True
+
+    async def choose(self, action: str, fields: dict) -> None:
+        """Send the form (again, with the same key, after a refused connection or a 503) until answered."""
+        stats = self.run.stats
+        for _attempt in range(20):
+            started = time.perf_counter()
+            try:
+                status, headers, body = await self.request("POST", action, fields)
+            except (TimeoutError, aiohttp.ClientError) as error:
+                self._connection_failed("choose", error)
+                await self._pause(1.0)
+                continue
+            stats.choose.append(time.perf_counter() - started)
+            if status == 503 and OVERLOADED in body:
+                stats.outcomes["503 prøv igjen"] += 1
+                await self._pause(float(headers.get("Retry-After", "1")))
+                continue
             if status != 303:
-                self.stats["errors"].append(f"choose {status}")
-            self.etag = ""
+                stats.errors[f"choose {status}"] += 1
+                return
+            try:
+                _status, _, page = await self._get(headers["Location"])
+            except _Refused:
+                stats.outcomes["answer lost with the connection"] += 1
+                return
+            stats.screen_after_choice.append(time.perf_counter() - started)
+            flashes = _FLASH.findall(page)
+            if ("success", ACCEPTED) in flashes:
+                stats.outcomes["accepted"] += 1
+                stats.acknowledged.append((self.drill, fields["key"]))
+                self.run.changed(self.drill, self.name)
+            elif any(kind == "error" for kind, _text in flashes):
+                text = next(text for kind, text in flashes if kind == "error")
+                stats.outcomes[f"refused: {html.unescape(text)}"] += 1
+            else:
+                stats.errors["choose: no message after the 303"] += 1
+            return
+        stats.errors["choose: gave up after 20 tries"] += 1
+
+    async def _get(self, url: str) -> tuple[int, Mapping[str, str], str]:
+        try:
+            return await self.request("GET", url)
+        except (TimeoutError, aiohttp.ClientError) as error:
+            self._connection_failed("page", error)
+            raise _Refused from error
+
+    def _connection_failed(self, what: str, error: Exception) -> None:
+        if self.run.during_kill():
+            self.run.stats.refused_during_kill += 1
+        else:
+            self.run.stats.errors[f"{what}: {type(error).__name__}"] += 1
+
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self.run.stop.wait(), seconds * self.rng.uniform(0.75, 1.25))
+        except TimeoutError:
+            pass
 
 
-def throughput(fetch, seconds: float, workers: int = 8) -> float:  # noqa: ANN001
-    """Successful requests per second that `fetch()` sustains from `workers` threads."""
-    count = [0]
-    lock = threading.Lock()
+class _Refused(Exception):
+    """A page could not be fetched because the connection failed."""
+
+
+async def kill_one_worker(server: Server, run: Run, at: float, started: float) -> str:
+    """SIGKILL one worker at ``at`` seconds into the run and wait until the master has replaced it."""
+    await asyncio.sleep(max(0.0, started + at - time.perf_counter()))
+    before = server.worker_pids()
+    if not before:
+        return "no worker to kill"
+    victim = before[0]
+    run.kill_window[:] = [time.perf_counter()]
+    os.kill(victim, signal.SIGKILL)
+    while len([p for p in server.worker_pids() if p != victim]) < len(before):
+        await asyncio.sleep(0.05)
+    run.kill_window.append(time.perf_counter())
+    back = run.kill_window[1] - run.kill_window[0]
+    return f"killed worker {victim} at {at:.0f} s; a new one was up {back:.1f} s later"
+
+
+async def throughput(
+    run: Run, person: Participant, url: str, headers: dict, want: int, seconds: float
+) -> float:
+    """Responses per second with status ``want`` that 16 keep-alive connections get from ``url``."""
+    count = 0
     deadline = time.perf_counter() + seconds
 
-    def worker() -> None:
+    async def worker() -> None:
+        nonlocal count
         while time.perf_counter() < deadline:
-            ok = fetch()
-            with lock:
-                count[0] += ok
+            status, _, _ = await person.request("GET", url, headers=headers)
+            count += status == want
 
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return count[0] / seconds
+    await asyncio.gather(*(worker() for _ in range(16)))
+    return count / seconds
 
 
-def percentiles(values: list[float]) -> str:
+# --- The run -----------------------------------------------------------------------------------
+
+
+async def drive(args: argparse.Namespace, codes: list[str], database_url: str, server: Server) -> dict:
+    base = f"http://127.0.0.1:{args.port}"
+    stats = Stats()
+    connector = aiohttp.TCPConnector(limit=args.connections, keepalive_timeout=25)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
+    ) as http:
+        run = Run(http, base, stats, args.poll, (args.think_min, args.think_max), asyncio.Event())
+        people = [
+            Participant(run, codes[i % len(codes)], f"Deltaker {i + 1}") for i in range(args.participants)
+        ]
+        joining = asyncio.Semaphore(32)
+
+        async def join(person: Participant) -> None:
+            async with joining:
+                await person.join()
+
+        join_started = time.perf_counter()
+        await asyncio.gather(*(join(p) for p in people))
+        join_time = time.perf_counter() - join_started
+        startable = await asyncio.to_thread(start_all, database_url)
+
+        cpu_server = server.cpu_seconds()
+        cpu_self = _own_cpu()
+        started = time.perf_counter()
+        tasks = [asyncio.create_task(p.play()) for p in people]
+        killer = (
+            asyncio.create_task(kill_one_worker(server, run, args.kill_at, started)) if args.kill_at else None
+        )
+        done_all = asyncio.gather(*tasks)
+        try:
+            await asyncio.wait_for(asyncio.shield(done_all), args.seconds)
+        except TimeoutError:
+            pass
+        run.stop.set()
+        await done_all
+        elapsed = time.perf_counter() - started
+        kill_report = ""
+        if killer is not None:
+            if killer.done():
+                kill_report = killer.result()
+            else:
+                killer.cancel()
+                kill_report = "the run ended before the kill"
+        cpu_server = server.cpu_seconds() - cpu_server
+        cpu_self = _own_cpu() - cpu_self
+
+        person = people[0]
+        state_url = person.play_url.replace("/play", "/play/state")
+        _status, headers, _ = await person.request("GET", state_url, headers={"HX-Request": "true"})
+        unchanged = {"HX-Request": "true", "If-None-Match": headers.get("ETag", "")}
+        # Interleaved in short rounds, so a neighbour's burst of load on the machine hits all three alike.
+        rounds = 5
+        seconds = args.throughput_seconds / rounds
+        rates = dict.fromkeys(("healthz", "poll 304", "poll 200"), 0.0)
+        for _round in range(rounds):
+            rates["healthz"] += await throughput(run, person, "/healthz", {}, 200, seconds) / rounds
+            rates["poll 304"] += await throughput(run, person, state_url, unchanged, 304, seconds) / rounds
+            changed = {"HX-Request": "true"}
+            rates["poll 200"] += await throughput(run, person, state_url, changed, 200, seconds) / rounds
+    return {
+        "stats": stats,
+        "join_time": join_time,
+        "startable": startable,
+        "elapsed": elapsed,
+        "cpu_server": cpu_server,
+        "cpu_self": cpu_self,
+        "kill": kill_report,
+        "rates": rates,
+    }
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def percentiles(values: list[float]) -> tuple[str, float]:
+    """The figures line and the p95 in milliseconds (0 without samples)."""
     if not values:
-        return "no samples"
+        return "no samples", 0.0
     q = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else [values[0]] * 99
     p50, p95, p99 = (q[i] * 1000 for i in (49, 94, 98))
-    return f"n={len(values):5d}  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms"
+    return f"n={len(values):6d}  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  p99 {p99:7.1f} ms", p95
 
 
-def main() -> None:
+def report(args: argparse.Namespace, result: dict, checked: dict, database: str, load: tuple) -> list[str]:
+    """Print the figures; return the reasons the run failed (empty when it passed)."""
+    stats: Stats = result["stats"]
+    failures: list[str] = []
+    print(
+        f"Laget live drill benchmark: {args.participants} participants in {args.drills} drills "
+        f"of {SCENARIO}, "
+        f"{database}, {args.workers} worker processes x {args.threads} threads, {os.cpu_count()} cores, "
+        f"{args.connections} keep-alive connections"
+    )
+    print(f"  load average before {load[0]}, after {load[1]}")
+    print(f"  joined all by code in {result['join_time']:.1f} s; ran {result['elapsed']:.0f} s")
+    if result["kill"]:
+        print(f"  {result['kill']}; refused connections during the kill: {stats.refused_during_kill}")
+    choose_line, choose_p95 = percentiles(stats.choose)
+    poll_line, poll_p95 = percentiles(stats.poll)
+    print(f"  choose (POST)           {choose_line}")
+    print(f"  choose + screen (303)   {percentiles(stats.screen_after_choice)[0]}")
+    print(f"  live update (poll)      {poll_line}  {dict(stats.poll_status)}")
+    seen_line, seen_p95 = percentiles(stats.change_seen)
+    print(f"  choice shown on the other screens {seen_line}")
+    for outcome, count in sorted(stats.outcomes.items()):
+        print(f"  choices {outcome}: {count}")
+    print(f"  errors: {sum(stats.errors.values())} {dict(stats.errors) if stats.errors else ''}")
+    print(
+        f"  drills started {result['startable']}, ended {result['startable'] - len(checked['unfinished'])}; "
+        f"participants who saw their drill end: {len(stats.finished)}"
+    )
+    print(
+        f"  acknowledged choices {len(stats.acknowledged)}, "
+        f"missing from the event log {len(checked['lost'])}; "
+        f"events stored twice {checked['doubled']}; drills whose state differs from a replay "
+        f"{len(checked['inconsistent'])}; events {checked['events']}"
+    )
+    print(
+        f"  CPU during the run: server {result['cpu_server']:.1f} s, "
+        f"load generator {result['cpu_self']:.1f} s "
+        f"(of {result['elapsed'] * (os.cpu_count() or 1):.0f} core-seconds)"
+    )
+    rates = result["rates"]
+    ratio = rates["poll 304"] / rates["healthz"] if rates["healthz"] else 0.0
+    print(
+        f"  throughput /healthz {rates['healthz']:6.0f} req/s; "
+        f"unchanged poll (304) {rates['poll 304']:6.0f} req/s "
+        f"(ratio {ratio:.2f}); changed poll (200) {rates['poll 200']:6.0f} req/s"
+    )
+    if not stats.choose or not stats.outcomes.get("accepted"):
+        failures.append("no choices were measured (is the choice form still found?)")
+    if stats.forms_missing:
+        failures.append(f"{stats.forms_missing} screens asked for a choice without a usable choice form")
+    if checked["unfinished"]:
+        failures.append(f"{len(checked['unfinished'])} drills that could finish did not")
+    if checked["lost"]:
+        failures.append(f"{len(checked['lost'])} acknowledged choices are missing from the event log")
+    if checked["doubled"] or checked["inconsistent"]:
+        failures.append("the event log holds a doubled event or disagrees with the drill state")
+    if stats.errors:
+        failures.append(f"{sum(stats.errors.values())} requests failed")
+    if args.kill_at and not result["kill"].startswith("killed"):
+        failures.append(f"no worker was killed: {result['kill']}")
+    if args.target_ms:
+        if choose_p95 > args.target_ms or poll_p95 > args.target_ms:
+            failures.append(
+                f"p95 above {args.target_ms:.0f} ms (choose {choose_p95:.0f}, poll {poll_p95:.0f})"
+            )
+        if seen_p95 > 3000:
+            failures.append(f"a choice took {seen_p95:.0f} ms (p95) to show on the other screens")
+        if ratio < 0.5:
+            failures.append(f"an unchanged poll costs more than twice /healthz (ratio {ratio:.2f})")
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    if not failures:
+        print("OK")
+    return failures
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--drills", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=90)
-    parser.add_argument("--threads", type=int, default=16, help="waitress threads")
+    parser.add_argument("--seconds", type=float, default=90, help="how long the drills run at most")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
+    parser.add_argument("--database-url", help="a PostgreSQL server to create a fresh database on")
+    parser.add_argument("--kill-at", type=float, default=0, help="SIGKILL one server worker at S seconds")
+    parser.add_argument("--poll", type=float, default=2.0, help="seconds between polls, as the page")
+    parser.add_argument("--think-min", type=float, default=0.5, help="shortest time to read before choosing")
+    parser.add_argument("--think-max", type=float, default=3.0, help="longest time to read before choosing")
+    parser.add_argument("--connections", type=int, default=64, help="keep-alive connections, as a proxy")
+    parser.add_argument("--target-ms", type=float, default=100, help="p95 target; 0 checks no latency")
+    parser.add_argument("--throughput-seconds", type=float, default=5)
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--serve", nargs=2, metavar=("DB", "PORT"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve:
-        serve(args.serve[0], int(args.serve[1]), args.threads)
-        return
+    parser.add_argument(
+        "--curve",
+        type=lambda text: [int(n) for n in text.split(",")],
+        help="run at each of these sizes (e.g. 200,400,750,1000), drills in proportion, and print a table",
+    )
+    return parser.parse_args(argv)
 
+
+def run_once(args: argparse.Namespace) -> list[str]:
+    """Set up, run, verify and report one bench run; return the reasons it failed."""
+    given, port = args, args.port or _free_port()
+    args = argparse.Namespace(**{**vars(args), "port": port})
     workdir = tempfile.mkdtemp(prefix="laget-bench-")
-    db_path = os.path.join(workdir, "laget.db")
-    codes, _ = prepare(db_path, args.drills)
-    port = args.port or _free_port()
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", db_path, str(port), "--threads", str(args.threads)],
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    load_before = _load()
+    database_url, drop_database = fresh_database(args.database_url, workdir)
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    server = None
     try:
-        _wait_for(f"{base}/healthz")
-        stats: dict = {"poll": [], "choose": [], "errors": [], "finished": set()}
-        stop = threading.Event()
-        people = [
-            Participant(base, codes[i % len(codes)], f"Deltaker {i + 1}", stats, stop)
-            for i in range(args.participants)
-        ]
-        join_started = time.perf_counter()
-        for person in people:
-            person.join()
-        join_time = time.perf_counter() - join_started
-        start_all(db_path)
-        threads = [threading.Thread(target=p.run, daemon=True) for p in people]
-        run_started = time.perf_counter()
-        for t in threads:
-            t.start()
-        while time.perf_counter() - run_started < args.seconds and len(stats["finished"]) < len(people):
-            time.sleep(1)
-        stop.set()
-        for t in threads:
-            t.join(timeout=40)
-        elapsed = time.perf_counter() - run_started
-        healthz = throughput(lambda: people[0].request(f"{base}/healthz")[0] == 200, 5)
-        fragment_url = people[0].play_url.replace("/play", "/play/state")
-        fragment = throughput(
-            lambda: people[0].request(fragment_url, None, {"HX-Request": "true"})[0] == 200, 5
-        )
+        codes = prepare(database_url, args.drills)
+        server = Server(database_url, port, args.workers, args.threads, os.path.join(workdir, "server.log"))
+        _wait_for(port, server)
+        result = asyncio.run(drive(args, codes, database_url, server))
+        server.stop()
+        checked = verify(database_url, result["stats"].acknowledged)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        if server is not None:
+            server.stop()
+        drop_database()
+    failures = report(args, result, checked, database, (load_before, _load()))
+    if failures:
+        print(f"  server log: {os.path.join(workdir, 'server.log')}")
+    given.summary = {
+        "choose": percentiles(result["stats"].choose)[1],
+        "poll": percentiles(result["stats"].poll)[1],
+        "shown": percentiles(result["stats"].change_seen)[1],
+        "errors": sum(result["stats"].errors.values()),
+        "lost": len(checked["lost"]),
+    }
+    return failures
 
-    print(
-        f"Laget live drill benchmark: {args.participants} participants in {args.drills} drills, "
-        f"{args.threads} server threads, SQLite, {os.cpu_count()} cores"
-    )
-    print(f"  joined all by code in {join_time:.1f} s")
-    print(f"  ran {elapsed:.0f} s; participants who saw their drill end: {len(stats['finished'])}")
-    print(f"  choose (POST)       {percentiles(stats['choose'])}   (target p95 < 100 ms)")
-    print(f"  live update (poll)  {percentiles(stats['poll'])}")
-    print(f"  errors: {len(stats['errors'])} {sorted(set(stats['errors']))[:5]}")
-    print(
-        f"  throughput /healthz: {healthz:7.0f} req/s; polled fragment (no ETag): {fragment:7.0f} req/s; "
-        f"ratio {fragment / healthz:.2f}"
-    )
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not args.curve:
+        return 1 if run_once(args) else 0
+    # The curve: the same fagdag at several sizes, drills in the 750:190 proportion of the Valdres day.
+    rows = []
+    for people in args.curve:
+        point = argparse.Namespace(
+            **{**vars(args), "participants": people, "drills": max(1, round(people * 190 / 750))}
+        )
+        failures = run_once(point)
+        rows.append((point, failures))
+        print()
+    print("participants | drills | choose p95 | poll p95 | shown p95 | errors | lost | result")
+    for point, failures in rows:
+        figures = point.summary
+        print(
+            f"{point.participants:12d} | {point.drills:6d} | {figures['choose']:7.0f} ms | "
+            f"{figures['poll']:5.0f} ms | "
+            f"{figures['shown']:6.0f} ms | {figures['errors']:6d} | {figures['lost']:4d} | "
+            f"{'OK' if not failures else 'FAILED'}"
+        )
+    return 1 if any(failures for _point, failures in rows) else 0
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def _free_port() -> int:
@@ -287,16 +760,22 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for(url: str, timeout: float = 30) -> None:
+def _wait_for(port: int, server: Server, timeout: float = 60) -> None:
+    import urllib.request
+
     deadline = time.time() + timeout
     while time.time() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError("the server stopped; see its log")
         try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                if len(server.worker_pids()) == server.workers:
+                    return
         except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"server did not start: {url}")
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the server did not start")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

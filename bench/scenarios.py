@@ -20,16 +20,18 @@ from markdown_it import MarkdownIt  # noqa: E402
 from scenarios.check import check_source  # noqa: E402
 
 ROLES = [
-    ("kontaktlaerer", "Kontaktlærer"),
-    ("ppt", "PPT"),
-    ("bvt", "Barneverntjenesten"),
-    ("helsesykepleier", "Helsesykepleier"),
+    ("kontaktlaerer", "Kontaktlærer", "skole"),
+    ("ppt", "PPT", "ppt"),
+    ("bvt", "Barneverntjenesten", "barnevern"),
+    ("helsesykepleier", "Helsesykepleier", "helse"),
 ]
 
 
 def generated_scenario(scenes: int = 300) -> str:
     """A large, valid scenario: every scene has four roles with three choices and a branching exit."""
-    roles = "\n".join(f"  - id: {rid}\n    name: {name}" for rid, name in ROLES)
+    roles = "\n".join(
+        f"  - id: {rid}\n    name: {name}\n    service: {service}" for rid, name, service in ROLES
+    )
     parts = [
         f"---\nid: stor\ntitle: Stor\nlanguage: nb\nsummary: Generert.\nroles:\n{roles}\n---\n",
         "# Innledning\n\nEn lang sak.\n",
@@ -43,7 +45,7 @@ def generated_scenario(scenes: int = 300) -> str:
         )
     for n in range(scenes):
         parts.append(f"# Scene: Runde {n} {{#s{n} dag={n}}}\n\nFelles tekst for runde {n}.\n")
-        for r, (_, name) in enumerate(ROLES):
+        for r, (_, name, _) in enumerate(ROLES):
             info = f"info{(n + r) % 20}"
             parts.append(
                 f"## {name}\n\nPrivat tekst for {name} i runde {n}.\n\n"

@@ -8,6 +8,7 @@ from wtforms import HiddenField
 from wtforms import StringField
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
 from app.drills.services import JOIN_CODE_LENGTH
@@ -37,6 +38,17 @@ class JoinForm(FlaskForm):
         ],
         render_kw={"autocomplete": "name"},
     )
+    seat_code = StringField(
+        _l("Plasskode (hvis du har en)"),
+        validators=[Optional(), Length(max=JOIN_CODE_LENGTH + 4, message=_l("Plasskoden har seks tegn."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+class TakeRoleForm(FlaskForm):
+    """An open role a participant takes in the lobby, when the facilitator allows it."""
+
+    role = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
 
 
 class StepForm(FlaskForm):

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Collection
+from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
@@ -73,13 +76,33 @@ class RoleScreen:
     log: list[str]
     ending: Ending | None
     time_left: str
+    # The time left in no language (``wording.clock``), for the ETag.
+    clock: int | None
+    waiting_people: int = 0
+    # This person's own other roles the team still waits for, named apart from the others'.
+    own_waiting: list[str] = field(default_factory=list)
+    # Under a minute is left on the scene timer: every screen warns before the scene moves on.
+    last_minute: bool = False
+    # The scene that just closed and this role's choice in it, shown with the next scene (or the ending),
+    # so the last to choose, whom the choice took straight on, still sees its outcome.
+    closed_scene: Scene | None = None
+    closed_choice: Choice | None = None
+    # In the lobby, when the facilitator lets participants choose: the roles nobody has taken yet.
+    open_roles: list[Role] = field(default_factory=list)
+
+    @property
+    def choices_key(self) -> str:
+        """A short digest of the choices offered now. It names the choice form, so when a choice opens or
+        closes mid-scene the poll swaps in the new form instead of keeping (hx-preserve) the old one."""
+        return hashlib.sha256(" ".join(c.id for c in self.choices).encode()).hexdigest()[:8]
 
     @property
     def announcement(self) -> str:
         """One calm sentence about what is happening, for the live region."""
-        return phase_text(
-            self.drill, self.scene, len(self.waiting_for), self.chosen is not None, bool(self.choices)
+        text = phase_text(
+            self.drill, self.scene, self.waiting_people, self.chosen is not None, bool(self.choices)
         )
+        return with_last_minute(text, self.last_minute)
 
 
 @dataclass(frozen=True)
@@ -104,6 +127,10 @@ class InjectRow:
     fired: bool
     trigger: str
     due_in: str
+    # A timed inject of the scene the team is in that has not fired: moving on now skips it.
+    pending_here: bool = False
+    # Why it will not fire, or did not: the scene timer runs out first, or the team has left its scene.
+    warning: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,11 +156,38 @@ class ConsoleScreen:
     log: list[str]
     ending: Ending | None
     time_left: str
+    waiting_people: int = 0
+    last_minute: bool = False
 
     @property
     def announcement(self) -> str:
         """One sentence about the drill's phase, for the console's live region."""
-        return phase_text(self.drill, self.scene, len(self.waiting_for), False, False)
+        return with_last_minute(
+            phase_text(self.drill, self.scene, self.waiting_people, False, False), self.last_minute
+        )
+
+
+def with_last_minute(text: str, last_minute: bool) -> str:
+    """The phase, followed by the one-minute warning while it applies (said once, as it starts)."""
+    if not last_minute:
+        return text
+    return _("%(phase)s Under ett minutt igjen før scenen går videre.", phase=text)
+
+
+def in_last_minute(drill: Drill, now: datetime) -> bool:
+    """Whether the running scene's timer has under a minute left, so the scene soon moves on by itself."""
+    remaining = drill.remaining_seconds(now)
+    return drill.status == DrillStatus.RUNNING and remaining is not None and 0 < remaining < 60
+
+
+def people_waited_for(drill: Drill, roles: list[str], own_roles: Collection[str] = ()) -> int:
+    """How many people the team waits for: one person playing several waiting roles counts once.
+
+    Roles in ``own_roles`` (the viewer's own) are left out; a role nobody holds counts as one person.
+    """
+    # A solo run has no seats (the machine plays the other roles), so each role counts as one.
+    holders = {a.role_id: a.participant_id for a in getattr(drill, "assignments", ())}
+    return len({holders.get(role, f"role:{role}") for role in roles if role not in own_roles})
 
 
 def phase_text(drill: Drill, scene: Scene | None, waiting: int, chosen: bool, your_turn: bool) -> str:
@@ -166,6 +220,22 @@ def shuffled_choices(choices: list[Choice], public_id: str, scene_id: str, role_
     return sorted(choices, key=lambda choice: hashlib.sha256((seed + choice.id).encode()).hexdigest())
 
 
+def closed_choice(
+    scenario: Scenario, state: dict[str, Any], role_id: str | None
+) -> tuple[Scene | None, Choice | None]:
+    """The scene the team has just left (or ended the drill in) and the role's own choice there."""
+    history = state.get("history") or []
+    if not role_id or not history:
+        return None, None
+    last = history[-1]
+    just_closed = state["status"] == "ended" or last.get("round") == state["round"] - 1
+    scene = scenario.scene(last["scene"]) if just_closed else None
+    chosen = (last.get("chosen") or {}).get(role_id)
+    if scene is None or chosen is None:
+        return None, None
+    return scene, scene.choice(role_id, chosen)
+
+
 def role_screen(drill: Drill, role_id: str | None, roles: list[str], now: datetime) -> RoleScreen:
     """Build what ``role_id`` may see (what all roles see, when None) for a person playing ``roles``."""
     scenario = drill.scenario
@@ -176,6 +246,8 @@ def role_screen(drill: Drill, role_id: str | None, roles: list[str], now: dateti
     chosen_id = state["chosen"].get(role_id) if role_id else None
     waiting = [role for role in play.waiting_for(scenario, state) if role != role_id] if scene else []
     can_choose = scene is not None and role_id is not None and drill.status == DrillStatus.RUNNING
+    remaining = drill.remaining_seconds(now)
+    closed = closed_choice(scenario, state, role_id) if started else (None, None)
     return RoleScreen(
         drill=drill,
         scenario=scenario,
@@ -189,7 +261,7 @@ def role_screen(drill: Drill, role_id: str | None, roles: list[str], now: dateti
         if can_choose and scene and role_id
         else [],
         chosen=scene.choice(role_id, chosen_id) if scene and role_id and chosen_id else None,
-        waiting_for=[wording.role_name(scenario, role) for role in waiting],
+        waiting_for=[wording.role_name(scenario, role) for role in waiting if role not in roles],
         questions=_questions(scene, state, role_id) if role_id else [],
         known=_known(scenario, state, role_id) if started and role_id else [],
         injects=_injects(scenario, state, role_id) if started else [],
@@ -197,7 +269,16 @@ def role_screen(drill: Drill, role_id: str | None, roles: list[str], now: dateti
         if started
         else [],
         ending=scenario.ending(state["ending"]) if state.get("ending") else None,
-        time_left=wording.time_left(drill.remaining_seconds(now)),
+        time_left=wording.time_left(remaining),
+        clock=wording.clock(remaining),
+        waiting_people=people_waited_for(drill, waiting, roles),
+        last_minute=scene is not None and in_last_minute(drill, now),
+        closed_scene=closed[0],
+        closed_choice=closed[1],
+        open_roles=[r for r in scenario.meta.roles if r.id not in {a.role_id for a in drill.assignments}]
+        if getattr(drill, "roles_open", False) and drill.status == DrillStatus.LOBBY
+        else [],
+        own_waiting=[wording.role_name(scenario, role) for role in waiting if role in roles],
     )
 
 
@@ -304,33 +385,50 @@ def console_screen(drill: Drill, now: datetime) -> ConsoleScreen:
         log=[wording.describe_entry(scenario, e) for e in reversed(play.visible_log(state, None))],
         ending=scenario.ending(state["ending"]) if state.get("ending") else None,
         time_left=wording.time_left(drill.remaining_seconds(now)),
+        waiting_people=people_waited_for(drill, waiting),
+        last_minute=scene is not None and in_last_minute(drill, now),
     )
 
 
 def _inject_rows(drill: Drill, scenario: Scenario, state: dict[str, Any], now: datetime) -> list[InjectRow]:
     """Every inject with its trigger in words and, for timed ones in this scene, the time until it fires."""
     rows = []
+    live = drill.status in (DrillStatus.RUNNING, DrillStatus.PAUSED) and state["status"] == "running"
+    left = {visit["scene"] for visit in state.get("history", [])}
+    remaining = drill.remaining_seconds(now)
     for inject in scenario.injects:
         trigger = inject.trigger
-        due_in = ""
+        fired = inject.id in state["injects_fired"]
+        due_in = warning = ""
+        pending_here = False
         if trigger.kind == "scene":
             scene = scenario.scene(trigger.scene or "")
             title = scene.title if scene else trigger.scene
             if trigger.after_minutes:
                 text = _("I «%(scene)s» etter %(minutes)d min", scene=title, minutes=trigger.after_minutes)
-                running_here = drill.status == DrillStatus.RUNNING and state["scene"] == trigger.scene
-                if running_here and drill.scene_started_at is not None:
+                here = live and state["scene"] == trigger.scene
+                pending_here = here and not fired
+                if here and drill.status == DrillStatus.RUNNING and drill.scene_started_at is not None:
                     due = drill.scene_started_at + timedelta(minutes=trigger.after_minutes)
                     due_in = _(
                         "utløses om %(minutes)d min",
                         minutes=max(1, math.ceil((due - now).total_seconds() / 60)),
+                    )
+                    if not fired and remaining is not None and now + timedelta(seconds=remaining) < due:
+                        warning = _(
+                            "Tiden for scenen går ut før hendelsen utløses, så den blir hoppet over. "
+                            "Utløs den nå hvis teamet skal få den."
+                        )
+                elif not fired and not here and trigger.scene in left:
+                    warning = _(
+                        "Hoppet over: teamet gikk videre fra «%(scene)s» før tiden var ute.", scene=title
                     )
             else:
                 text = _("Når «%(scene)s» begynner", scene=title)
         else:
             text = _("Manuelt")
         to = wording.role_names(scenario, list(inject.to))
-        rows.append(InjectRow(inject, to, inject.id in state["injects_fired"], text, due_in))
+        rows.append(InjectRow(inject, to, fired, text, due_in, pending_here, warning))
     return rows
 
 
@@ -342,12 +440,38 @@ def etag_for(*parts: Any) -> str:
 def role_etag(screen: RoleScreen) -> str:
     """What a participant's fragment depends on: the drill's events and status, the clock text, the roles."""
     roles = [role.id for role in screen.roles]
-    return role_etag_for(screen.drill, screen.role.id if screen.role else None, roles, screen.time_left)
+    return role_etag_for(screen.drill, screen.role.id if screen.role else None, roles, screen.clock)
 
 
-def role_etag_for(drill: Drill, role_id: str | None, roles: list[str], time_left: str | None) -> str:
-    """The same ETag from the drill alone, so an unchanged poll is answered without building a screen."""
-    return etag_for("role", drill.state_version, drill.status, time_left, tuple(roles), role_id)
+def role_etag_for(drill: Drill, role_id: str | None, roles: list[str], clock: int | None) -> str:
+    """The same ETag from the drill alone, so an unchanged poll is answered without building a screen.
+
+    ``clock`` is ``wording.clock`` of the time left: the locale is part of every ETag already. In the
+    lobby with roles open it also follows which roles are taken, since the open ones are offered.
+    """
+    roles_open = getattr(drill, "roles_open", False)
+    taken = [a.role_id for a in drill.assignments] if roles_open else []
+    lobby = lobby_roles(drill.status, roles_open, taken)
+    return role_etag_from(drill.state_version, drill.status, role_id, roles, clock, lobby)
+
+
+def lobby_roles(status: str, roles_open: bool, taken: Iterable[str]) -> tuple[str, ...] | None:
+    """What of the lobby a participant screen offers: the taken roles while roles are open, else None."""
+    if roles_open and status == DrillStatus.LOBBY:
+        return tuple(sorted(taken))
+    return None
+
+
+def role_etag_from(
+    state_version: int,
+    status: str,
+    role_id: str | None,
+    roles: list[str],
+    clock: int | None,
+    lobby: tuple[str, ...] | None = None,
+) -> str:
+    """The same ETag from the drill's columns alone, for the poll that loads no Drill object."""
+    return etag_for("role", state_version, str(status), clock, tuple(roles), role_id, lobby)
 
 
 def console_etag(screen: ConsoleScreen) -> str:

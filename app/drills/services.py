@@ -13,22 +13,26 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import delete
-from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 
+from app import xapi
 from app.extensions import db
 from app.models import Drill
 from app.models import DrillEvent
 from app.models import DrillStatus
 from app.models import JoinFailure
 from app.models import Participant
+from app.models import RoleAssignment
 from app.models import User
 from app.models import hash_token
 from app.models import utcnow
@@ -79,6 +83,10 @@ class DrillNotJoinable(Exception):
     """No drill that people can join has this code."""
 
 
+class WrongSeatCode(Exception):
+    """No guest in the drill has this seat code."""
+
+
 def lock_drill(drill: Drill) -> Drill:
     """Start a write transaction and lock the drill's row, returning the drill freshly read under the lock."""
     return lock_row(Drill, drill.id)
@@ -126,9 +134,10 @@ def record_event(
         created_at=now,
     )
     db.session.add(stored)
+    xapi.record_drill_event(drill, stored)
     changes: dict[str, Any] = {"state": state, "state_version": version + 1}
     if state["status"] == "ended":
-        changes |= _ended(now)
+        changes |= ended_changes(state, now, drill.join_code)
     elif state["round"] != drill.state["round"]:
         changes |= _scene_timing(drill, scenario, state["scene"], now)
     write_state(drill, version, changes, ConcurrentDrillChange)
@@ -146,10 +155,17 @@ def _refusal(drill: Drill, event_type: Any) -> Rejected | None:
     return None
 
 
-def _ended(now: datetime) -> dict[str, Any]:
-    """The drill fields that change when a drill ends; its join code is released for reuse."""
+def ended_changes(state: dict[str, Any], now: datetime, code: str | None = None) -> dict[str, Any]:
+    """The drill fields that change when a drill ends; its join code is released for reuse.
+
+    The released code is kept as ``ended_join_code``, so someone who types it later is told the drill
+    has ended rather than that the code is wrong. A drill that ends before the team reached one of the
+    scenario's endings is marked incomplete.
+    """
     return {
+        "ended_join_code": code,
         "status": DrillStatus.ENDED,
+        "incomplete": state.get("ending") is None,
         "ended_at": now,
         "join_code": None,
         "scene_deadline": None,
@@ -191,12 +207,12 @@ def rebuild_state(drill: Drill) -> dict[str, Any]:
 def tick(drill: Drill, now: datetime | None = None) -> list[Recorded]:
     """Record the timeouts and timed injects that are due, oldest first; cheap when nothing is."""
     now = now or utcnow()
-    if _next_due(drill, now) is None:
+    if next_due(drill, now) is None:
         return []
     # Decide again under the lock: another process may have recorded it, or the scene moved on.
     drill = lock_drill(drill)
     recorded: list[Recorded] = []
-    while len(recorded) < MAX_EVENTS_PER_TICK and (due := _next_due(drill, now)) is not None:
+    while len(recorded) < MAX_EVENTS_PER_TICK and (due := next_due(drill, now)) is not None:
         event, key = due
         result = record_event(drill, event, None, key, now)
         recorded.append(result)
@@ -205,7 +221,7 @@ def tick(drill: Drill, now: datetime | None = None) -> list[Recorded]:
     return recorded
 
 
-def _next_due(drill: Drill, now: datetime) -> tuple[dict[str, Any], str] | None:
+def next_due(drill: Drill, now: datetime) -> tuple[dict[str, Any], str] | None:
     """The earliest timeout or timed inject whose time has come, with its idempotency key."""
     if drill.status != DrillStatus.RUNNING:
         return None
@@ -253,12 +269,62 @@ def find_joinable_drill(code: str) -> Drill | None:
     return db.session.scalar(select(Drill).where(Drill.join_code == code, Drill.status != DrillStatus.ENDED))
 
 
-def join_drill(code: str, display_name: str, user: User | None) -> tuple[Participant, str | None]:
-    """Add a person to the drill with this code, returning them and the secret token a guest keeps.
+def ended_drill_with_code(code: str) -> Drill | None:
+    """The most recently ended drill that had ``code``, when no open drill has it now."""
+    code = normalise_join_code(code)
+    if len(code) != JOIN_CODE_LENGTH:
+        return None
+    query = (
+        select(Drill).where(Drill.ended_join_code == code).order_by(Drill.ended_at.desc(), Drill.id.desc())
+    )
+    return db.session.scalars(query.limit(1)).first()
 
-    A logged-in person who is already in the drill gets their existing place back.
+
+def same_name(a: str, b: str) -> bool:
+    """Names people would read as the same: case, spacing and accents aside."""
+    fold = lambda text: " ".join(unicodedata.normalize("NFKC", text).casefold().split())  # noqa: E731
+    return fold(a) == fold(b)
+
+
+class Joined(NamedTuple):
+    """The person's place in the drill, the secret token a guest keeps, and whether the place was theirs."""
+
+    participant: Participant
+    token: str | None
+    rejoined: bool = False
+    # A guest's new seat code, shown on their screen: with it they get the seat back on any device.
+    seat_code: str | None = None
+
+
+def new_seat_code() -> str:
+    """A short code a guest can note down, drawn like join codes (no 0/O or 1/I to confuse)."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def _seated(participant: Participant, device_hash: str | None, rejoined: bool) -> Joined:
+    """Give a guest a fresh token and seat code (the old ones went with the lost session or device)."""
+    token, seat_code = secrets.token_urlsafe(32), new_seat_code()
+    participant.token_hash = hash_token(token)
+    participant.seat_code_hash = hash_token(seat_code)
+    if device_hash is not None:
+        participant.device_hash = device_hash
+    db.session.flush()
+    return Joined(participant, token, rejoined, seat_code)
+
+
+def join_drill(
+    code: str, display_name: str, user: User | None, device: str | None = None, seat_code: str | None = None
+) -> Joined:
+    """Add a person to the drill with this code, returning their place and the secret token a guest keeps.
+
+    A logged-in person who is already in the drill gets their existing place back. So does a guest who
+    gives the seat code their screen showed, on any device, or who joins again from the same device
+    (``device``, the browser's device cookie) under the same name; they get a new token and seat code.
+    Another name on that device is another person.
 
     :raise DrillNotJoinable: if no drill people can join has this code.
+    :raise WrongSeatCode: if ``seat_code`` is given and no guest in the drill has it.
+    :raise SeatRefused: if a new place is refused (see ``check_seat``).
     """
     begin_write()
     drill = find_joinable_drill(code)
@@ -271,28 +337,80 @@ def join_drill(code: str, display_name: str, user: User | None) -> tuple[Partici
             .order_by(Participant.id)
         )
         if existing is not None:
-            return existing, None
-    token = None if user is not None else secrets.token_urlsafe(32)
-    participant = Participant(
-        drill=drill,
-        display_name=display_name.strip()[:60],
-        user_id=user.id if user is not None else None,
-        token_hash=hash_token(token) if token else None,
-    )
+            return Joined(existing, None, rejoined=True)
+    device_hash = hash_token(device) if device else None
+    if user is None and seat_code:
+        wanted = hash_token(normalise_join_code(seat_code))
+        seat = db.session.scalar(
+            select(Participant).where(
+                Participant.drill_id == drill.id,
+                Participant.user_id.is_(None),
+                Participant.seat_code_hash == wanted,
+            )
+        )
+        if seat is None:
+            raise WrongSeatCode(seat_code)
+        return _seated(seat, device_hash, rejoined=True)
+    if user is None and device_hash is not None:
+        seats = db.session.scalars(
+            select(Participant)
+            .where(Participant.drill_id == drill.id, Participant.device_hash == device_hash)
+            .order_by(Participant.id)
+        )
+        seat = next((p for p in seats if p.user_id is None and same_name(p.display_name, display_name)), None)
+        if seat is not None:
+            return _seated(seat, device_hash, rejoined=True)
+    check_seat(drill, display_name, user)
+    if user is not None:
+        participant = Participant(drill=drill, display_name=display_name.strip()[:60], user_id=user.id)
+        db.session.add(participant)
+        db.session.flush()
+        return Joined(participant, None)
+    participant = Participant(drill=drill, display_name=display_name.strip()[:60])
     db.session.add(participant)
+    return _seated(participant, device_hash, rejoined=False)
+
+
+def take_role(drill: Drill, participant: Participant, role_id: str) -> bool:
+    """Give ``participant`` the open role ``role_id``, if the drill is in its lobby with roles open.
+
+    Checked again under the drill's lock, so two people pressing at once cannot both get the role.
+    """
+    drill = lock_drill(drill)
+    held = {a.role_id for a in drill.assignments}
+    if drill.status != DrillStatus.LOBBY or not drill.roles_open:
+        return False
+    if role_id not in drill.scenario.role_ids or role_id in held:
+        return False
+    db.session.add(RoleAssignment(drill_id=drill.id, role_id=role_id, participant_id=participant.id))
     db.session.flush()
-    return participant, token
+    return True
 
 
-def is_join_throttled(ip: str) -> bool:
-    """Tell whether this address has tried too many wrong codes lately to try again now."""
-    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
-    recent = db.session.scalar(
-        select(func.count())
-        .select_from(JoinFailure)
-        .where(JoinFailure.ip == ip, JoinFailure.created_at >= since)
+class SeatRefused(Exception):
+    """The name is already seated in the drill (or is its facilitator's), or the drill is full."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_seat(drill: Drill, display_name: str, user: User | None) -> None:
+    """Refuse a name another device already sits under, the facilitator's name, or a full drill.
+
+    :raise SeatRefused: "name_taken", "facilitator_name" or "full".
+    """
+    seated = list(
+        db.session.scalars(select(Participant.display_name).where(Participant.drill_id == drill.id))
     )
-    return recent >= current_app.config["JOIN_FAILURES_PER_IP"]
+    if any(same_name(name, display_name) for name in seated):
+        raise SeatRefused("name_taken")
+    if (user is None or user.id != drill.facilitator_id) and same_name(
+        drill.facilitator.display_name, display_name
+    ):
+        raise SeatRefused("facilitator_name")
+    if len(seated) >= current_app.config["JOIN_SEATS_PER_DRILL"]:
+        raise SeatRefused("full")
 
 
 def record_join_failure(ip: str) -> JoinFailure:
@@ -326,10 +444,21 @@ def find_participant(drill: Drill, participant_id: Any, token: Any, user: User |
     return None
 
 
+def seen_due(last_seen_at: datetime | None, now: datetime) -> bool:
+    """Tell whether a participant's open screen should be noted again (at most every ``SEEN_INTERVAL``)."""
+    return last_seen_at is None or now - last_seen_at >= SEEN_INTERVAL
+
+
+def note_seen(participant_id: int, now: datetime) -> None:
+    """Write ``last_seen_at`` without loading the participant, for the cheap poll. The caller commits."""
+    begin_write()
+    db.session.execute(update(Participant).where(Participant.id == participant_id).values(last_seen_at=now))
+
+
 def mark_seen(participant: Participant, now: datetime | None = None) -> Participant:
     """Note that the participant's screen is open, at most every ``SEEN_INTERVAL``, for the console."""
     now = now or utcnow()
-    if participant.last_seen_at is not None and now - participant.last_seen_at < SEEN_INTERVAL:
+    if not seen_due(participant.last_seen_at, now):
         return participant
     participant_id = participant.id
     begin_write()

@@ -7,13 +7,17 @@ that is not yours is answered with 404, exactly like a drill that does not exist
 
 from __future__ import annotations
 
+import re
+import secrets
 import uuid
 from datetime import datetime
 
 from flask import Blueprint
 from flask import Response
 from flask import abort
+from flask import current_app
 from flask import flash
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -21,31 +25,45 @@ from flask import session
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
+from app.auth.throttle import join_wait
+from app.auth.throttle import record_join
+from app.drills import polling
 from app.drills import services
 from app.drills import wording
 from app.drills.forms import AnswerForm
 from app.drills.forms import ChoiceForm
 from app.drills.forms import JoinForm
+from app.drills.forms import TakeRoleForm
 from app.drills.screens import RoleScreen
 from app.drills.screens import role_etag
 from app.drills.screens import role_etag_for
 from app.drills.screens import role_screen
 from app.drills.wording import refusal_text
+from app.errors import busy_response
 from app.extensions import db
 from app.htmx import render
 from app.models import Drill
+from app.models import Organisation
 from app.models import Participant
 from app.models import User
 from app.models import utcnow
+from app.transactions import DatabaseBusy
+from app.transactions import begin_write
+from app.transactions import commit_if_written
 
 bp = Blueprint("drills", __name__, url_prefix="/drills")
 
 # session["drills"] maps a drill's public id to [participant id, token]; a day may hold several drills.
 SESSION_KEY = "drills"
 REMEMBERED_DRILLS = 8
+# A device secret as secrets.token_urlsafe(32) makes it.
+DEVICE_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def _user() -> User | None:
@@ -53,19 +71,46 @@ def _user() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def _remember(drill: Drill, participant: Participant, token: str | None) -> None:
-    """Keep the guest's proof of membership in their session, dropping the oldest drills beyond a few."""
+def _device_cookie_name() -> str:
+    """The device cookie's name: with the __Host- prefix when cookies are Secure, like the session's."""
+    return "__Host-laget_device" if current_app.config["SESSION_COOKIE_SECURE"] else "laget_device"
+
+
+def _device() -> str:
+    """This browser's device secret, kept across lost sessions for a training day; a new one if it has none.
+
+    It only lets a guest who joins a drill again under the same name have their seat back.
+    """
+    device = request.cookies.get(_device_cookie_name(), "")
+    return device if DEVICE_PATTERN.fullmatch(device) else secrets.token_urlsafe(32)
+
+
+def _remember(
+    drill: Drill, participant: Participant, token: str | None, seat_code: str | None = None
+) -> None:
+    """Keep the guest's proof of membership, and the seat code their screen shows, in their session,
+    dropping the oldest drills beyond a few."""
     seats = dict(session.get(SESSION_KEY, {}))
     seats.pop(drill.public_id, None)
     if token is not None:
-        seats[drill.public_id] = [participant.id, token]
+        seats[drill.public_id] = [participant.id, token, seat_code]
     session[SESSION_KEY] = dict(list(seats.items())[-REMEMBERED_DRILLS:])
+
+
+def _seat_proof(public_id: str) -> tuple[object, object]:
+    """The participant id and token a guest's session holds for this drill (unchecked), or Nones."""
+    participant_id, token = (session.get(SESSION_KEY, {}).get(public_id) or [None, None])[:2]
+    return participant_id, token
 
 
 def _load(public_id: str) -> tuple[Drill, Participant]:
     """Load a drill the visitor takes part in, or 404 so others cannot tell whether it exists."""
-    drill = db.first_or_404(select(Drill).where(Drill.public_id == public_id))
-    participant_id, token = (session.get(SESSION_KEY, {}).get(public_id) or [None, None])[:2]
+    # The screen reads the scenario and who plays what on every visit: load them with the drill.
+    query = select(Drill).where(Drill.public_id == public_id)
+    drill = db.first_or_404(
+        query.options(joinedload(Drill.scenario_version), selectinload(Drill.assignments))
+    )
+    participant_id, token = _seat_proof(public_id)
     participant = services.find_participant(drill, participant_id, token, _user())
     if participant is None:
         abort(404)
@@ -86,7 +131,7 @@ def _visit(public_id: str) -> tuple[Drill, str | None, list[str], datetime]:
     now = utcnow()
     services.tick(drill, now)
     services.mark_seen(participant, now)
-    db.session.commit()
+    commit_if_written()
     role_id, roles = _own_role(drill, participant, request.args.get("role"))
     return drill, role_id, roles, now
 
@@ -97,24 +142,36 @@ def _screen(public_id: str) -> RoleScreen:
     return role_screen(drill, role_id, roles, now)
 
 
-def _context(screen: RoleScreen, errors: dict[str, str] | None = None) -> dict:
+def _context(
+    screen: RoleScreen, errors: dict[str, str] | None = None, resend: ChoiceForm | None = None
+) -> dict:
     """Template values for the participant screen, with fresh one-time keys for its forms.
 
     ``errors`` marks a form sent without a pick: under ``choice`` for the choice, a checkpoint's id for it.
+    ``resend`` is a choice that could not be stored yet: its form keeps the pick and the key, so sending
+    it again stores it once.
     """
     return {
         "screen": screen,
         "new_key": lambda: uuid.uuid4().hex,
         "etag": role_etag(screen),
         "errors": errors or {},
+        "picked": resend.choice.data if resend else None,
+        "choice_key": resend.key.data if resend else None,
     }
 
 
-def _unpicked(drill: Drill, participant: Participant, role_id: str, errors: dict[str, str]) -> Response:
-    """The participant screen again with the message on the form sent without a pick (422)."""
+def _again(
+    drill: Drill,
+    participant: Participant,
+    role_id: str,
+    errors: dict[str, str],
+    resend: ChoiceForm | None = None,
+) -> Response:
+    """The participant screen again with the message on the form that was sent (422 unless told otherwise)."""
     role, roles = _own_role(drill, participant, role_id)
     screen = role_screen(drill, role, roles, utcnow())
-    response = render("drills/play.html", "drills/_play_state.html", **_context(screen, errors))
+    response = render("drills/play.html", "drills/_play_state.html", **_context(screen, errors, resend))
     response.status_code = 422
     return response
 
@@ -127,7 +184,12 @@ def join(code: str | None = None) -> str:
     form = JoinForm(
         code=services.normalise_join_code(code or ""), display_name=user.display_name if user else ""
     )
-    return render_template("drills/join.html", form=form)
+    # A guest gives their name here: the drill's municipality's privacy statement is linked in the footer.
+    slug = None
+    if form.code.data:
+        query = select(Organisation.slug).join(Drill).where(Drill.join_code == form.code.data)
+        slug = db.session.scalar(query)
+    return render_template("drills/join.html", form=form, statement_slug=slug)
 
 
 @bp.post("/join")
@@ -137,50 +199,138 @@ def join_post() -> Response | tuple[str, int] | str:
     if not form.validate_on_submit():
         return render_template("drills/join.html", form=form), 400
     ip = request.remote_addr or "?"
-    if services.is_join_throttled(ip):
+    if wait := join_wait(ip):
         form.code.errors.append(
-            _("For mange feil koder fra denne adressen. Vent et kvarter, eller spør fasilitator.")
+            ngettext(
+                "For mange forsøk fra denne adressen. Vent %(num)d sekund og prøv igjen.",
+                "For mange forsøk fra denne adressen. Vent %(num)d sekunder og prøv igjen.",
+                wait,
+            )
         )
-        return render_template("drills/join.html", form=form), 429
+        response = make_response(render_template("drills/join.html", form=form), 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    device = _device()
     try:
-        participant, token = services.join_drill(form.code.data, form.display_name.data, _user())
+        participant, token, rejoined, seat_code = services.join_drill(
+            form.code.data, form.display_name.data, _user(), device, form.seat_code.data or None
+        )
+    except services.WrongSeatCode:
+        db.session.rollback()
+        services.record_join_failure(ip)  # a seat code is a secret too: guessing it is throttled
+        db.session.commit()
+        form.seat_code.errors.append(
+            _(
+                "Ingen i øvelsen har denne plasskoden. "
+                "Sjekk koden, eller la feltet stå tomt for å bli med som ny."
+            )
+        )
+        return render_template("drills/join.html", form=form), 404
     except services.DrillNotJoinable:
         db.session.rollback()
+        if services.ended_drill_with_code(form.code.data) is not None:
+            ended = _("Øvelsen med denne koden er avsluttet. Spør fasilitator om koden til en ny.")
+            form.code.errors.append(ended)
+            return render_template("drills/join.html", form=form), 410
         services.record_join_failure(ip)
         db.session.commit()
         form.code.errors.append(_("Ingen åpen øvelse har denne koden. Sjekk koden med fasilitator."))
         return render_template("drills/join.html", form=form), 404
+    except services.SeatRefused as refusal:
+        db.session.rollback()
+        if refusal.reason == "full":
+            form.code.errors.append(_("Øvelsen er full. Spør fasilitator om et annet lag."))
+        else:
+            form.display_name.errors.append(
+                _(
+                    "Noen i øvelsen bruker allerede dette navnet. "
+                    "Skriv navnet ditt slik at det skiller seg ut."
+                )
+            )
+        return render_template("drills/join.html", form=form), 409
+    record_join(ip)
     db.session.commit()
-    _remember(participant.drill, participant, token)
-    return redirect(url_for("drills.play", public_id=participant.drill.public_id), 303)
+    _remember(participant.drill, participant, token, seat_code)
+    if rejoined:
+        flash(_("Velkommen tilbake. Du har samme plass og de samme rollene som før."), "success")
+    response = redirect(url_for("drills.play", public_id=participant.drill.public_id), 303)
+    if _user() is None:
+        response.set_cookie(
+            _device_cookie_name(),
+            device,
+            max_age=int(current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()),
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 @bp.get("/<public_id>/play")
 def play(public_id: str) -> Response:
     """Show the participant screen: the scene, this role's text, choices, knowledge and team log."""
     screen = _screen(public_id)
-    return render("drills/play.html", "drills/_play_state.html", **_context(screen))
+    slug = screen.drill.organisation.slug
+    seat = session.get(SESSION_KEY, {}).get(public_id) or []
+    seat_code = seat[2] if len(seat) > 2 else None
+    return render(
+        "drills/play.html",
+        "drills/_play_state.html",
+        **_context(screen),
+        statement_slug=slug,
+        seat_code=seat_code,
+    )
+
+
+def _not_modified(etag: str) -> Response:
+    """The answer to a poll whose screen has not changed."""
+    response = Response(status=304)
+    response.vary.add("HX-Request")
+    response.set_etag(etag, weak=True)
+    return response
+
+
+def _user_id() -> int | None:
+    """The logged-in user's id; a guest's session carries none, so no user is loaded from the database."""
+    if "_user_id" not in session:
+        return None
+    return current_user.id if current_user.is_authenticated else None
 
 
 @bp.get("/<public_id>/play/state")
 def play_state(public_id: str) -> Response:
     """The polled part of the participant screen; 304 Not Modified while nothing it shows has changed."""
+    now = utcnow()
+    if request.if_none_match:
+        # Most polls end here: one query, no Drill object, no screen built or rendered.
+        seat = polling.find_seat(public_id, *_seat_proof(public_id), _user_id())
+        etag = polling.unchanged_etag(seat, request.args.get("role"), now) if seat else None
+        commit_if_written()
+        if etag is not None and request.if_none_match.contains_weak(etag):
+            return _not_modified(etag)
     drill, role_id, roles, now = _visit(public_id)
-    etag = role_etag_for(drill, role_id, roles, wording.time_left(drill.remaining_seconds(now)))
+    etag = role_etag_for(drill, role_id, roles, wording.clock(drill.remaining_seconds(now)))
     if request.if_none_match.contains_weak(etag):
-        # Most polls end here: nothing changed, so no screen is built or rendered.
-        response = Response(status=304)
-        response.vary.add("HX-Request")
-    else:
-        screen = role_screen(drill, role_id, roles, now)
-        response = render("drills/play.html", "drills/_play_state.html", **_context(screen))
+        return _not_modified(etag)
+    screen = role_screen(drill, role_id, roles, now)
+    # A message such as "Valget ditt er registrert" belongs to the scene it was given in: the poll that
+    # brings a new scene clears it. The page says which round it shows in the URL it polls.
+    shown = request.args.get("round", type=int)
+    left_scene = shown is not None and shown != drill.state["round"]
+    response = render(
+        "drills/play.html", "drills/_play_state.html", **_context(screen), clear_flashes=left_scene
+    )
     response.set_etag(etag, weak=True)
     return response
 
 
-def _back(drill: Drill, role: str | None) -> Response:
-    """Return to the participant screen on the role that just acted (303, so a reload never resubmits)."""
-    return redirect(url_for("drills.play", public_id=drill.public_id, role=role), 303)
+def _back(public_id: str, role: str | None, anchor: str = "decision-heading") -> Response:
+    """Return to the participant screen on the role that just acted (303, so a reload never resubmits).
+
+    Takes the id from the URL: after the commit, reading it from the drill would load the drill again.
+    The anchor brings the person back to where they acted (its heading takes focus), not to the page top.
+    """
+    return redirect(url_for("drills.play", public_id=public_id, role=role, _anchor=anchor), 303)
 
 
 def _event_target(public_id: str, form: ChoiceForm | AnswerForm) -> tuple[Drill, Participant]:
@@ -203,20 +353,64 @@ def _record(
         flash(refusal_text(result.rejection, str(get_locale())), "error")  # type: ignore[arg-type]
 
 
+def _seat_for_event(public_id: str, form: ChoiceForm) -> polling.Seat:
+    """The sender's seat from the poll's one query (404 if not theirs, 403 if the role is not theirs).
+
+    Loads no ORM objects, so the write transaction that follows starts clean: nothing read before it
+    is rolled back and loaded again under the lock.
+    """
+    seat = polling.find_seat(public_id, *_seat_proof(public_id), _user_id())
+    if seat is None:
+        abort(404)
+    if form.role.data and form.role.data not in seat.roles:
+        abort(403)
+    return seat
+
+
+@bp.post("/<public_id>/take-role")
+def take_role(public_id: str) -> Response:
+    """Take an open role in the lobby, when the facilitator lets participants choose their own."""
+    form = TakeRoleForm()
+    drill, participant = _load(public_id)
+    if not form.validate_on_submit():
+        abort(400)
+    taken = services.take_role(drill, participant, form.role.data)
+    db.session.commit()
+    if taken:
+        flash(_("Du har tatt rollen. Fasilitator kan fortsatt endre rollene før start."), "success")
+    else:
+        flash(
+            _("Rollen kunne ikke tas: den er tatt, øvelsen har startet, eller fasilitator fordeler rollene."),
+            "error",
+        )
+    return redirect(url_for("drills.play", public_id=drill.public_id), 303)
+
+
 @bp.post("/<public_id>/choose")
 def choose(public_id: str) -> Response:
     """Record a role's choice in the current scene, once, however often the button is pressed."""
     form = ChoiceForm()
-    drill, participant = _event_target(public_id, form)
+    seat = _seat_for_event(public_id, form)
     if not form.validate_on_submit():
         if set(form.errors) != {"choice"} or form.choice.data:
             abort(400)
-        return _unpicked(
-            drill, participant, form.role.data, {"choice": _("Velg hva du vil gjøre før du bekrefter.")}
+        return _again(
+            *_load(public_id), form.role.data, {"choice": _("Velg hva du vil gjøre før du bekrefter.")}
         )
     event = {"type": "choose", "role": form.role.data, "choice": form.choice.data, "scene": form.scene.data}
-    _record(drill, participant, form, event, _("Valget ditt er registrert."))
-    return _back(drill, form.role.data)
+    try:
+        # A write transaction from the start (record_event locks the drill row and reads it afresh).
+        begin_write()
+        drill = db.session.get_one(Drill, seat.drill.id)
+        participant = db.session.get_one(Participant, seat.participant_id)
+        _record(drill, participant, form, event, _("Valget ditt er registrert."))
+    except DatabaseBusy:
+        busy = _(
+            "Mange sender valg akkurat nå, så valget ditt er ikke lagret ennå. Prøv igjen om et par sekunder."
+        )
+        db.session.rollback()
+        return busy_response(_again(*_load(public_id), form.role.data, {"choice": busy}, resend=form))
+    return _back(public_id, form.role.data)
 
 
 @bp.post("/<public_id>/answer")
@@ -227,7 +421,7 @@ def answer(public_id: str) -> Response:
     if not form.validate_on_submit():
         if set(form.errors) != {"option"} or form.option.data:
             abort(400)
-        return _unpicked(
+        return _again(
             drill, participant, form.role.data, {form.checkpoint.data: _("Velg et svar før du sender.")}
         )
     event = {
@@ -238,4 +432,4 @@ def answer(public_id: str) -> Response:
         "scene": form.scene.data,
     }
     _record(drill, participant, form, event, _("Svaret ditt er registrert."))
-    return _back(drill, form.role.data)
+    return _back(public_id, form.role.data, f"cp-heading-{form.checkpoint.data}")

@@ -20,6 +20,7 @@ BASIS_LABELS = {
     "consent": _l("samtykke"),
     "duty_to_report": _l("opplysningsplikt"),
     "duty_to_avert": _l("avvergingsplikt"),
+    "task": _l("egne oppgaver (fvl. § 13 b nr. 5)"),
     "anonymous": _l("anonym drøfting"),
     "internal": _l("tjenestlig behov"),
     "none": _l("uten rettslig grunnlag"),
@@ -120,15 +121,29 @@ def day_label(day: int | None) -> str:
     return _("Dag %(day)s", day=day if day is not None else 0)
 
 
+UNDER_A_MINUTE = -1
+
+
+def clock(seconds: int | None) -> int | None:
+    """What ``time_left`` shows, in no language: None (no timer), 0 (time is up), ``UNDER_A_MINUTE``, or
+    whole minutes rounded up. ETags are made from this, so an unchanged poll needs no translation."""
+    if seconds is None:
+        return None
+    if seconds <= 0:
+        return 0
+    return UNDER_A_MINUTE if seconds < 60 else math.ceil(seconds / 60)
+
+
 def time_left(seconds: int | None) -> str:
     """Time left on a timer, rounded up to whole minutes, as in "4 min igjen"."""
-    if seconds is None:
+    minutes = clock(seconds)
+    if minutes is None:
         return ""
-    if seconds <= 0:
+    if minutes == 0:
         return _("Tiden er ute")
-    if seconds < 60:
+    if minutes == UNDER_A_MINUTE:
         return _("Under 1 min igjen")
-    return _("%(minutes)d min igjen", minutes=math.ceil(seconds / 60))
+    return _("%(minutes)d min igjen", minutes=minutes)
 
 
 def duration(seconds: float | None) -> str:
@@ -151,6 +166,8 @@ def describe_entry(scenario: Scenario, entry: dict[str, Any]) -> str:
     """Turn one team-log entry into a sentence."""
     kind = entry.get("kind")
     role = role_name(scenario, entry.get("role"))
+    if kind == "message":
+        return _("Melding fra fasilitator: %(text)s", text=entry.get("text", ""))
     if kind == "scene_started":
         scene = scenario.scene(entry.get("scene", ""))
         title = scene.title if scene else entry.get("scene", "")

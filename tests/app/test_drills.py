@@ -385,4 +385,4 @@ def test_wrong_join_codes_are_throttled_per_address(app, client, make_drill, app
         "/drills/join", data={"code": drill.join_code, "display_name": "Ola", "csrf_token": token}
     )
     assert response.status_code == 429
-    assert "For mange feil koder" in response.get_data(as_text=True)
+    assert "For mange forsøk fra denne adressen. Vent 1 sekund" in response.get_data(as_text=True)

@@ -7,6 +7,8 @@ visitors are sent to log in (302) from facilitator pages; guests taking part in 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import select
 
@@ -31,6 +33,10 @@ PLAYER_ACTS = dict.fromkeys(VISITORS, 404) | {"guest": 303}
 LOGIN = {"anonymous": 302, "guest": 403, "other_guest": 403, "member": 403}
 VIEW_DRILL = LOGIN | {"other_org_facilitator": 404, "colleague": 200, "facilitator": 200, "admin": 200}
 CONTROL = LOGIN | {"other_org_facilitator": 404, "colleague": 403, "facilitator": 303, "admin": 303}
+CONTROL_PAGE = CONTROL | {"facilitator": 200, "admin": 200}
+# The drill here is not marked as a test, so the people allowed to delete it are told it cannot be (409).
+REFUSED_DELETE = CONTROL | {"facilitator": 409, "admin": 409}
+ADMIN_ONLY = LOGIN | {"other_org_facilitator": 403, "colleague": 403, "facilitator": 403, "admin": 200}
 OWN_PAGES = LOGIN | {"other_org_facilitator": 200, "colleague": 200, "facilitator": 200, "admin": 200}
 
 # (method, path template, form data, expected status per visitor)
@@ -46,6 +52,7 @@ ROUTES = [
         {"role": "kontaktlaerer", "checkpoint": "cp-niva", "option": "n0", "scene": "uke1"},
         PLAYER_ACTS,
     ),
+    ("POST", "/drills/{id}/take-role", {"role": "kontaktlaerer"}, PLAYER_ACTS),  # running: refused in words
     ("GET", "/facilitate/", {}, OWN_PAGES),
     ("GET", "/facilitate/library", {}, OWN_PAGES),
     ("GET", "/facilitate/drills/new", {}, OWN_PAGES),
@@ -58,12 +65,18 @@ ROUTES = [
         {"role-kontaktlaerer": "", "role-helsesykepleier": ""},
         CONTROL,
     ),
+    ("POST", "/facilitate/drills/{id}/roles-open", {"open": "1"}, CONTROL),
+    ("POST", "/facilitate/drills/{id}/start", {}, CONTROL),  # already running: refused with a message
     ("POST", "/facilitate/drills/{id}/pause", {}, CONTROL),
     ("POST", "/facilitate/drills/{id}/resume", {}, CONTROL),
     ("POST", "/facilitate/drills/{id}/timer", {"minutes": "5"}, CONTROL),
     ("POST", "/facilitate/drills/{id}/advance", {"scene": "uke1"}, CONTROL),
     ("POST", "/facilitate/drills/{id}/injects/mor-ringer", {}, CONTROL),
+    ("POST", "/facilitate/drills/{id}/test", {"test": "1"}, CONTROL),
+    ("GET", "/facilitate/drills/{id}/delete", {}, CONTROL_PAGE),
+    ("POST", "/facilitate/drills/{id}/delete", {"confirm": "y"}, REFUSED_DELETE),
     ("POST", "/facilitate/drills/{id}/end", {}, CONTROL),
+    ("GET", "/courses/grunnleggende-bti/scorm.zip", {}, ADMIN_ONLY),
 ]
 
 
@@ -98,6 +111,14 @@ def world(app, make_user, make_org, make_drill, join_as, client_for):
     return drill, clients
 
 
+def visit(client, method: str, path: str, data: dict[str, str]):
+    """Open ``path`` as a browser would: a GET, or a POST with the visitor's CSRF token and a fresh key."""
+    if method == "GET":
+        return client.get(path)
+    form = {"csrf_token": csrf_token(client, "/drills/join"), "key": "0" * 32, **data}
+    return client.post(path, data=form)
+
+
 @pytest.mark.parametrize(
     ("method", "template", "data", "expected"), ROUTES, ids=[r[1] + r[0] for r in ROUTES]
 )
@@ -105,15 +126,21 @@ def test_every_route_for_every_visitor(app, world, method, template, data, expec
     drill, clients = world
     path = template.format(id=drill.public_id, code=drill.join_code)
     for visitor in VISITORS:
-        client = clients[visitor]
-        if method == "GET":
-            response = client.get(path)
-        else:
-            form = {"csrf_token": csrf_token(client, "/drills/join"), "key": "0" * 32, **data}
-            response = client.post(path, data=form)
+        response = visit(clients[visitor], method, path, data)
         assert response.status_code == expected[visitor], (visitor, method, path)
         if response.status_code == 302:
             assert response.headers["Location"].startswith("/auth/login")
+
+
+def test_the_table_has_every_route_of_a_drill(app):
+    """A new drill route without a row here would go untested for every visitor."""
+    rows = {(method, template) for method, template, _, _ in ROUTES}
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(("drills.", "facilitate.")) or "<public_id>" not in rule.rule:
+            continue
+        template = rule.rule.replace("<public_id>", "{id}").replace("<inject_id>", "mor-ringer")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, template) in rows, (method, rule.rule)
 
 
 def test_posts_without_a_csrf_token_are_refused(world):
@@ -165,3 +192,84 @@ def test_a_participant_cannot_open_a_role_they_do_not_hold(world):
         assert guest.get(f"{path}?role=helsesykepleier").status_code == 200
         assert guest.get(f"{path}?role=bvt").status_code == 403
         assert guest.get(f"{path}?role=ppt").status_code == 403
+
+
+# --- Training sessions (økter) ----------------------------------------------------------------------
+
+SESSION_VISITORS = [*VISITORS, "co_facilitator"]
+VIEW_SESSION = VIEW_DRILL | {"co_facilitator": 200}
+RUN_SESSION = CONTROL | {"co_facilitator": 303}
+
+SESSION_ROUTES = [
+    ("GET", "/facilitate/sessions/{id}", {}, VIEW_SESSION),
+    ("GET", "/facilitate/sessions/{id}/state", {}, VIEW_SESSION),
+    ("GET", "/facilitate/sessions/{id}/projector", {}, VIEW_SESSION),
+    ("GET", "/facilitate/sessions/{id}/projector/state", {}, VIEW_SESSION),
+    ("POST", "/facilitate/sessions/{id}/start", {}, RUN_SESSION),
+    ("POST", "/facilitate/sessions/{id}/pause", {}, RUN_SESSION),
+    ("POST", "/facilitate/sessions/{id}/resume", {}, RUN_SESSION),
+    ("POST", "/facilitate/sessions/{id}/broadcast", {"text": "Hei"}, RUN_SESSION),
+    ("POST", "/facilitate/sessions/{id}/facilitators", {"user": ""}, RUN_SESSION),
+]
+
+
+@pytest.fixture
+def session_world(app, make_user, make_org, make_drill, join_as, client_for):
+    """A session of two teams in "our" municipality with a co-facilitator, and a browser per visitor."""
+    from app.facilitate import services
+    from app.facilitate import sessions
+    from app.models import ScenarioVersion
+    from app.models import User
+
+    ours, theirs = make_org(), make_org()
+    facilitator = make_user(role="facilitator", org=ours)
+    co_facilitator = make_user(role="facilitator", org=ours)
+    make_drill(facilitator=facilitator)  # loads the library
+    with app.app_context():
+        owner = db.session.get(User, facilitator.id)
+        session = sessions.create_session(owner, "Fagdag")
+        version = db.session.scalar(select(ScenarioVersion))
+        drills = services.create_drills(owner, version, "Fagdag", 2, session)
+        sessions.add_co_facilitator(session, db.session.get(User, co_facilitator.id))
+        db.session.commit()
+        public_id, code = session.public_id, drills[0].join_code
+    clients = {
+        "anonymous": app.test_client(),
+        "guest": join_as(SimpleNamespace(join_code=code), "Kari"),
+        "other_guest": join_as(make_drill(facilitator=make_user(role="facilitator", org=theirs)), "Ola"),
+        "member": client_for(make_user(role="participant", org=ours)),
+        "other_org_facilitator": client_for(make_user(role="facilitator", org=theirs)),
+        "colleague": client_for(make_user(role="facilitator", org=ours)),
+        "co_facilitator": client_for(co_facilitator),
+        "facilitator": client_for(facilitator),
+        "admin": client_for(make_user(role="admin", org=ours)),
+    }
+    return public_id, clients
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "data", "expected"), SESSION_ROUTES, ids=[r[1] + r[0] for r in SESSION_ROUTES]
+)
+def test_every_session_route_for_every_visitor(session_world, method, template, data, expected):
+    public_id, clients = session_world
+    path = template.format(id=public_id)
+    for visitor in SESSION_VISITORS:
+        response = visit(clients[visitor], method, path, data)
+        assert response.status_code == expected[visitor], (visitor, method, path)
+
+
+def test_the_table_has_every_route_of_a_session(app):
+    """A new session route without a row here would go untested for every visitor."""
+    rows = {(method, template) for method, template, _, _ in SESSION_ROUTES}
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("sessions."):
+            continue
+        template = rule.rule.replace("<public_id>", "{id}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, template) in rows, (method, rule.rule)
+
+
+def test_session_posts_without_a_csrf_token_are_refused(session_world):
+    public_id, clients = session_world
+    for action in ("start", "pause", "broadcast", "facilitators"):
+        assert clients["facilitator"].post(f"/facilitate/sessions/{public_id}/{action}").status_code == 400

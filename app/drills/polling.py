@@ -1,0 +1,213 @@
+"""The cheap answer to a poll when nothing changed: one indexed query, no ORM objects, no template.
+
+Every open participant screen polls every 2 s, and most polls find nothing new. So the ETag a poll
+is compared with is computed from one Core query (the drill by its unique public id, joined to the
+participant, their role assignments and the scenario version's hash) instead of loading the drill,
+its JSON state and its relations and building the screen. (A lobby where participants take open
+roles themselves adds a second query: which roles are taken, since the screen offers the others.)
+
+The only thing kept between requests is the scene and fired injects of a drill *state version*
+(``_state_facts``), needed to see whether a timed inject is due. A state version is never rewritten
+(every event writes the next one), so this per-process cache cannot serve a stale answer, whichever
+process wrote the change. Whenever anything needs doing (a timer ran out, an inject is due) the
+caller takes the full path, which records it under the drill's lock.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy import and_
+from sqlalchemy import bindparam
+from sqlalchemy import or_
+from sqlalchemy import select
+
+from app.drills import wording
+from app.drills.screens import lobby_roles
+from app.drills.screens import role_etag_from
+from app.drills.services import next_due
+from app.drills.services import note_seen
+from app.drills.services import seen_due
+from app.extensions import db
+from app.models import Drill
+from app.models import DrillStatus
+from app.models import Participant
+from app.models import RoleAssignment
+from app.models import ScenarioVersion
+from app.models import hash_token
+from app.models.drills import parsed_scenario
+from app.models.drills import remaining_seconds
+from scenarios.model import Scenario
+
+# (public id, state version) -> the parts of the state a poll needs; a version's state never changes.
+_STATE_FACTS: dict[tuple[str, int], dict[str, Any]] = {}
+_STATE_FACTS_LIMIT = 4096
+
+
+@dataclass(frozen=True)
+class PolledDrill:
+    """The drill columns a poll reads, shaped like ``Drill`` where ``services.next_due`` looks."""
+
+    id: int
+    public_id: str
+    status: DrillStatus
+    state_version: int
+    scene_started_at: datetime | None
+    scene_deadline: datetime | None
+    paused_remaining: int | None
+    sha256: str
+    roles_open: bool = False
+
+    @property
+    def scenario(self) -> Scenario:
+        """The pinned scenario, parsed once per process."""
+        return parsed_scenario(self.sha256)
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The scene, round and fired injects of this state version (all a due check reads)."""
+        return _state_facts(self.id, self.public_id, self.state_version)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A participant's place in a drill as a poll sees it."""
+
+    drill: PolledDrill
+    participant_id: int
+    last_seen_at: datetime | None
+    roles: list[str]
+
+
+@cache
+def _seat_query() -> Select:
+    """The poll's one query, built once: Core columns and bound parameters, so its compiled form is reused.
+
+    An id parameter that is None matches nothing (``= NULL`` is never true), so one statement serves
+    guests (participant id), logged-in users (user id) and both.
+    """
+    drill, version = Drill.__table__.c, ScenarioVersion.__table__.c
+    participant, assignment = Participant.__table__.c, RoleAssignment.__table__.c
+    return (
+        select(
+            drill.id,
+            drill.status,
+            drill.state_version,
+            drill.scene_started_at,
+            drill.scene_deadline,
+            drill.paused_remaining,
+            drill.roles_open,
+            version.sha256,
+            participant.id.label("participant_id"),
+            participant.token_hash,
+            participant.user_id,
+            participant.last_seen_at,
+            assignment.role_id,
+        )
+        .select_from(Drill.__table__)
+        .join(ScenarioVersion.__table__, version.id == drill.scenario_version_id)
+        .join(
+            Participant.__table__,
+            and_(
+                participant.drill_id == drill.id,
+                or_(
+                    participant.id == bindparam("participant_id"), participant.user_id == bindparam("user_id")
+                ),
+            ),
+        )
+        .outerjoin(RoleAssignment.__table__, assignment.participant_id == participant.id)
+        .where(drill.public_id == bindparam("public_id"))
+    )
+
+
+def find_seat(public_id: str, participant_id: Any, token: Any, user_id: int | None) -> Seat | None:
+    """The visitor's seat in the drill from one query: a guest's by id and token, else the user's first."""
+    guest = isinstance(participant_id, int) and isinstance(token, str)
+    if not guest and user_id is None:
+        return None
+    parameters = {
+        "public_id": public_id,
+        "participant_id": participant_id if guest else None,
+        "user_id": user_id,
+    }
+    # A connection of its own rather than the ORM session: the poll loads no objects, and a request
+    # that never opens the session has nothing to commit, roll back or close at its end.
+    with db.engine.connect() as connection:
+        rows = connection.execute(_seat_query(), parameters).all()
+    mine = [row for row in rows if guest and row.participant_id == participant_id and _token_ok(row, token)]
+    if not mine and user_id is not None:
+        first = min((row.participant_id for row in rows if row.user_id == user_id), default=None)
+        mine = [row for row in rows if row.participant_id == first]
+    if not mine:
+        return None
+    row = mine[0]
+    drill = PolledDrill(
+        row.id,
+        public_id,
+        row.status,
+        row.state_version,
+        row.scene_started_at,
+        row.scene_deadline,
+        row.paused_remaining,
+        row.sha256,
+        bool(row.roles_open),
+    )
+    held = {r.role_id for r in mine if r.role_id is not None}
+    roles = [role for role in drill.scenario.role_ids if role in held]
+    return Seat(drill, row.participant_id, row.last_seen_at, roles)
+
+
+def _token_ok(row: Any, token: str) -> bool:
+    """Check a guest's token against the stored hash (the same test as ``services.find_participant``)."""
+    return row.token_hash is not None and hmac.compare_digest(row.token_hash, hash_token(token))
+
+
+def unchanged_etag(seat: Seat, role_arg: str | None, now: datetime) -> str | None:
+    """The ETag the full screen would carry now, or None when the full path must run (due work, a bad role).
+
+    Notes the open screen (``last_seen_at``) when due, as the full path does; the caller commits.
+    """
+    drill = seat.drill
+    if role_arg and role_arg not in seat.roles:
+        return None
+    if next_due(drill, now) is not None:
+        return None
+    if seen_due(seat.last_seen_at, now):
+        note_seen(seat.participant_id, now)
+    role_id = role_arg or (seat.roles[0] if seat.roles else None)
+    clock = wording.clock(remaining_seconds(drill.status, drill.scene_deadline, drill.paused_remaining, now))
+    lobby = lobby_roles(drill.status, drill.roles_open, _taken_roles(drill) if drill.roles_open else ())
+    return role_etag_from(drill.state_version, drill.status, role_id, seat.roles, clock, lobby)
+
+
+def _taken_roles(drill: PolledDrill) -> list[str]:
+    """The roles someone holds, which a lobby with open roles shows (one more query, only then)."""
+    if drill.status != DrillStatus.LOBBY:
+        return []
+    query = select(RoleAssignment.__table__.c.role_id).where(RoleAssignment.__table__.c.drill_id == drill.id)
+    with db.engine.connect() as connection:
+        return list(connection.execute(query).scalars())
+
+
+def _state_facts(drill_id: int, public_id: str, version: int) -> dict[str, Any]:
+    """The scene, round and fired injects of one state version, read once per process and version."""
+    key = (public_id, version)
+    facts = _STATE_FACTS.get(key)
+    if facts is None:
+        state = db.session.scalar(
+            select(Drill.state).where(Drill.id == drill_id, Drill.state_version == version)
+        )
+        if state is None:
+            # The drill moved on since the poll's query: not cached, and the poll's answer is simply
+            # older by a moment (the next poll sees the new version).
+            return {"scene": None, "round": None, "injects_fired": []}
+        facts = {name: state[name] for name in ("scene", "round", "injects_fired")}
+        if len(_STATE_FACTS) >= _STATE_FACTS_LIMIT:
+            _STATE_FACTS.clear()
+        _STATE_FACTS[key] = facts
+    return facts
