@@ -1,4 +1,5 @@
-"""What a facilitator does to drills: create them, cast the roles, and run the clock and the scenes.
+"""What a facilitator does to drills: create them, cast the roles, run the clock and the scenes, and
+mark test drills (øvingsrunder) and delete them.
 
 Changes to a running drill lock its row first (``lock_drill``), so they never interleave with a
 participant's choice or a tick in another process. Scene changes and injects are runtime events
@@ -15,16 +16,21 @@ from sqlalchemy import select
 
 from app.drills.services import Actor
 from app.drills.services import Recorded
+from app.drills.services import ended_changes
 from app.drills.services import lock_drill
 from app.drills.services import new_join_code
 from app.drills.services import record_event
 from app.drills.services import scene_timing
 from app.extensions import db
+from app.models import ActionPoint
+from app.models import DebriefReport
 from app.models import Drill
+from app.models import DrillEvent
 from app.models import DrillStatus
 from app.models import Participant
 from app.models import RoleAssignment
 from app.models import ScenarioVersion
+from app.models import TrainingSession
 from app.models import User
 from app.models import utcnow
 from app.transactions import begin_write
@@ -32,7 +38,8 @@ from scenarios import play
 
 # Sentinel in a role assignment meaning "the facilitator plays this role".
 PLAY_MYSELF = "self"
-MAX_TEAMS = 40
+# One fagdag: up to 200 teams from one form, each with its own drill and join code.
+MAX_TEAMS = 200
 MAX_TIMER_MINUTES = 240
 
 
@@ -48,10 +55,26 @@ class WrongStatus(Exception):
     """The control does not fit the drill's status, for instance resuming a drill that runs."""
 
 
-def create_drills(facilitator: User, version: ScenarioVersion, team_name: str, teams: int = 1) -> list[Drill]:
-    """Create one drill per team on a pinned scenario version, numbering the teams when there are several."""
+class NotATestDrill(Exception):
+    """Only a drill marked as a test may be deleted."""
+
+
+def create_drills(
+    facilitator: User,
+    version: ScenarioVersion,
+    team_name: str,
+    teams: int = 1,
+    session: TrainingSession | None = None,
+) -> list[Drill]:
+    """Create one drill per team on a pinned scenario version, numbering the teams when there are several.
+
+    Several teams belong to ``session``, the training day they are run in together.
+
+    :raise ValueError: if ``teams`` is outside 1 to ``MAX_TEAMS`` (the form says so in words first).
+    """
+    if not 1 <= teams <= MAX_TEAMS:
+        raise ValueError(f"teams must be between 1 and {MAX_TEAMS}, not {teams}")
     begin_write()
-    teams = max(1, min(teams, MAX_TEAMS))
     name = team_name.strip()
     drills = []
     for number in range(1, teams + 1):
@@ -64,6 +87,8 @@ def create_drills(facilitator: User, version: ScenarioVersion, team_name: str, t
             status=DrillStatus.LOBBY,
             state=play.initial_state(version.scenario),
             state_version=0,
+            session_id=session.id if session else None,
+            team_number=number if session else None,
         )
         db.session.add(drill)
         # Flushed one by one, so the next code drawn sees this one as taken.
@@ -180,17 +205,16 @@ def set_timer(drill: Drill, minutes: int | None, now: datetime | None = None) ->
 
 
 def end_drill(drill: Drill, now: datetime | None = None) -> Drill:
-    """Stop the drill for everyone, wherever it is; people keep seeing what happened."""
+    """Stop the drill for everyone, wherever it is; people keep seeing what happened.
+
+    Ended before the team reached an ending, the drill is marked incomplete.
+    """
     now = now or utcnow()
     drill = lock_drill(drill)
     if drill.status == DrillStatus.ENDED:
         return drill
-    drill.status = DrillStatus.ENDED
-    drill.ended_at = now
-    drill.join_code = None
-    drill.scene_deadline = None
-    drill.paused_remaining = None
-    drill.paused_at = None
+    for name, value in ended_changes(drill.state, now, drill.join_code).items():
+        setattr(drill, name, value)
     db.session.flush()
     return drill
 
@@ -207,3 +231,37 @@ def fire_inject(drill: Drill, inject_id: str, user: User, now: datetime | None =
     """Fire an inject now; the key is the inject's, so a timed firing and a click count once."""
     event = {"type": "inject", "inject": inject_id}
     return record_event(drill, event, Actor(user=user), f"inject:{inject_id}", now)
+
+
+def open_roles(drill: Drill, roles_open: bool) -> Drill:
+    """Let participants take an open role themselves in the lobby, or not."""
+    drill = lock_drill(drill)
+    drill.roles_open = roles_open
+    db.session.flush()
+    return drill
+
+
+def mark_test(drill: Drill, is_test: bool) -> Drill:
+    """Mark the drill as a test (øvingsrunde), or let it count again; allowed before, during and after it."""
+    drill = lock_drill(drill)
+    drill.is_test = is_test
+    db.session.flush()
+    return drill
+
+
+def delete_test_drill(drill: Drill) -> None:
+    """Delete a test drill with everything that hangs on it, in the caller's one transaction.
+
+    Events, the stored report with its summary, action points, role assignments and participants go
+    with it. The bulk delete bypasses the event log's append-only guard on purpose: the guard keeps
+    drills that count replayable, and a test drill is removed whole.
+
+    :raise NotATestDrill: if the drill is not marked as a test; nothing is deleted then.
+    """
+    drill = lock_drill(drill)
+    if not drill.is_test:
+        raise NotATestDrill(drill.public_id)
+    for model in (DrillEvent, DebriefReport, ActionPoint, RoleAssignment, Participant):
+        db.session.execute(delete(model).where(model.drill_id == drill.id))
+    db.session.execute(delete(Drill).where(Drill.id == drill.id))
+    db.session.flush()

@@ -23,12 +23,16 @@ from flask import request
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Select
+from sqlalchemy import func
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from app.audit.record import record_audit
+from app.audit.record import target_of
 from app.auth.decorators import role_required
 from app.debrief import services as debrief_services
 from app.drills import services as drill_services
@@ -39,8 +43,12 @@ from app.drills.wording import refusal_text
 from app.drills.wording import role_names
 from app.extensions import db
 from app.facilitate import services
+from app.facilitate import sessions
 from app.facilitate.forms import AdvanceForm
 from app.facilitate.forms import CreateDrillForm
+from app.facilitate.forms import DeleteDrillForm
+from app.facilitate.forms import RolesOpenForm
+from app.facilitate.forms import TestMarkForm
 from app.facilitate.forms import TimerForm
 from app.facilitate.forms import assignment_form
 from app.facilitate.forms import role_field_name
@@ -50,6 +58,7 @@ from app.models import Drill
 from app.models import DrillStatus
 from app.models import Role
 from app.models import ScenarioVersion
+from app.models import TrainingSession
 from app.models import utcnow
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
@@ -61,8 +70,13 @@ def _organisation_drills() -> Select[tuple[Drill]]:
 
 
 def _can_control(drill: Drill) -> bool:
-    """Whether the current user runs this drill: its facilitator, or an administrator of its organisation."""
-    return drill.facilitator_id == current_user.id or current_user.has_role(Role.ADMIN)
+    """Whether the current user runs this drill: its facilitator, a co-facilitator of its session, or an
+    administrator of its organisation."""
+    return (
+        drill.facilitator_id == current_user.id
+        or current_user.has_role(Role.ADMIN)
+        or (drill.session is not None and drill.session.is_run_by(current_user))
+    )
 
 
 def _get_drill(public_id: str) -> Drill:
@@ -93,10 +107,19 @@ def index() -> str:
     query = _organisation_drills()
     if not current_user.has_role(Role.ADMIN):
         query = query.where(Drill.facilitator_id == current_user.id)
-    drills = list(db.session.scalars(query.order_by(Drill.created_at.desc(), Drill.id.desc())))
+    # A session's teams stay together in team order, so "Fagdag 2" never comes before "Fagdag 1".
+    query = query.outerjoin(TrainingSession, TrainingSession.id == Drill.session_id).order_by(
+        func.coalesce(TrainingSession.created_at, Drill.created_at).desc(),
+        Drill.session_id,
+        Drill.team_number,
+        Drill.id.desc(),
+    )
+    drills = list(db.session.scalars(query))
     live = [d for d in drills if d.status != DrillStatus.ENDED]
     ended = [d for d in drills if d.status == DrillStatus.ENDED]
-    return render_template("facilitate/index.html", live=live, ended=ended)
+    return render_template(
+        "facilitate/index.html", live=live, ended=ended, sessions=sessions.sessions_of(current_user)
+    )
 
 
 @bp.get("/library")
@@ -138,18 +161,22 @@ def create() -> Response | str | tuple[str, int]:
         )
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
-        return render_template("facilitate/new.html", form=form, versions=versions), status
+        return render_template(
+            "facilitate/new.html", form=form, versions=versions, max_teams=services.MAX_TEAMS
+        ), status
     version = next(v for v in versions if str(v.id) == form.scenario.data)
-    drills = services.create_drills(
-        current_user._get_current_object(), version, form.team_name.data, form.teams.data
-    )
+    user = current_user._get_current_object()
+    session = None
+    if form.teams.data > 1:
+        session = sessions.create_session(user, form.session_name.data or form.team_name.data)
+    drills = services.create_drills(user, version, form.team_name.data, form.teams.data, session)
     db.session.commit()
     for drill in drills:
         _log("drill_created", drill, scenario=version.scenario_key)
-    if len(drills) == 1:
+    if session is None:
         return redirect(url_for("facilitate.console", public_id=drills[0].public_id), 303)
     flash(_("%(count)d øvelser er opprettet. Hvert lag har sin egen kode.", count=len(drills)), "success")
-    return redirect(url_for("facilitate.index"), 303)
+    return redirect(url_for("sessions.overview", public_id=session.public_id), 303)
 
 
 def _console_context(drill: Drill, screen: ConsoleScreen) -> dict[str, Any]:
@@ -213,7 +240,7 @@ def console_state(public_id: str) -> Response:
     return response
 
 
-def _qr_svg(url: str) -> Markup:
+def qr_svg(url: str) -> Markup:
     """The join link as an inline SVG QR code: no image request, no script, and sharp on any projector."""
     code = segno.make(url, error="m")
     return Markup(
@@ -227,7 +254,7 @@ def projector(public_id: str) -> str:
     """Show the join code, link and QR code in letters large enough for the back of the room."""
     drill = _get_drill(public_id)
     join_url = url_for("drills.join", code=drill.join_code, _external=True) if drill.join_code else None
-    qr = _qr_svg(join_url) if join_url else None
+    qr = qr_svg(join_url) if join_url else None
     return render_template("facilitate/projector.html", drill=drill, join_url=join_url, qr=qr)
 
 
@@ -368,7 +395,11 @@ def timer(public_id: str) -> Response:
     db.session.commit()
     _log("timer_set", drill, minutes=form.minutes.data)
     if form.minutes.data:
-        flash(_("Scenen har nå %(minutes)d minutter igjen.", minutes=form.minutes.data), "success")
+        minutes = form.minutes.data
+        flash(
+            ngettext("Scenen har nå %(num)d minutt igjen.", "Scenen har nå %(num)d minutter igjen.", minutes),
+            "success",
+        )
     else:
         flash(_("Scenen har ingen tidsfrist nå."), "success")
     return _back(drill)
@@ -408,3 +439,66 @@ def fire(public_id: str, inject_id: str) -> Response:
     _log("inject_fired", drill, inject=inject_id, ok=result.ok)
     _report(result, _("Hendelsen er sendt til teamet."))
     return _back(drill)
+
+
+@bp.post("/drills/<public_id>/roles-open")
+@role_required(Role.FACILITATOR)
+def roles_open(public_id: str) -> Response:
+    """Let participants take an open role themselves in the lobby, or leave casting to the facilitator."""
+    drill = _get_controlled_drill(public_id)
+    form = RolesOpenForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.open_roles(drill, form.open.data == "1")
+    db.session.commit()
+    _log("drill_roles_open", drill, open=drill.roles_open)
+    if drill.roles_open:
+        flash(_("Deltakerne kan nå ta en ledig rolle selv. Du kan fortsatt endre rollene."), "success")
+    else:
+        flash(_("Nå er det bare du som fordeler rollene."), "success")
+    return _back(drill)
+
+
+@bp.post("/drills/<public_id>/test")
+@role_required(Role.FACILITATOR)
+def mark_test(public_id: str) -> Response:
+    """Mark the drill as a test (øvingsrunde) that counts in no comparison, or let it count again."""
+    drill = _get_controlled_drill(public_id)
+    form = TestMarkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    is_test = form.test.data == "1"
+    services.mark_test(drill, is_test)
+    db.session.commit()
+    _log("drill_marked_test", drill, test=is_test)
+    if is_test:
+        flash(_("Øvelsen er merket som test. Den teller ikke med i sammenligninger."), "success")
+    else:
+        flash(_("Øvelsen er ikke lenger en test og teller med i sammenligninger."), "success")
+    return _back(drill)
+
+
+@bp.route("/drills/<public_id>/delete", methods=["GET", "POST"])
+@role_required(Role.FACILITATOR)
+def delete(public_id: str) -> Response | tuple[str, int]:
+    """Ask for confirmation, then delete a test drill and everything in it; other drills are refused."""
+    drill = _get_controlled_drill(public_id)
+    form = DeleteDrillForm()
+    if not drill.is_test:
+        status = 409 if request.method == "POST" else 200
+        return render_template("facilitate/delete.html", drill=drill, form=None), status
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("facilitate/delete.html", drill=drill, form=form), status
+    team, target = drill.team_name, target_of(drill)
+    try:
+        services.delete_test_drill(drill)
+    except services.NotATestDrill:
+        # Unmarked by someone else between loading the page and this request.
+        db.session.rollback()
+        return render_template("facilitate/delete.html", drill=_get_drill(public_id), form=None), 409
+    # In the deleting transaction, so the record and the deletion are stored together or not at all.
+    record_audit("drill_deleted", target, detail={"team": team})
+    db.session.commit()
+    flash(_("Testøvelsen for %(team)s er slettet.", team=team), "success")
+    return redirect(url_for("facilitate.index"), 303)

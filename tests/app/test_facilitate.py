@@ -78,9 +78,9 @@ def test_a_training_day_creates_one_drill_per_team(app, client, auth, library):
     auth.login(as_role="facilitator")
     data = {"scenario": library, "team_name": "Fagdag", "teams": "3", "csrf_token": csrf_token(client, "/")}
     response = client.post("/facilitate/drills/new", data=data)
-    assert response.status_code == 303 and response.headers["Location"] == "/facilitate/"
+    assert response.status_code == 303 and response.headers["Location"].startswith("/facilitate/sessions/")
+    assert "3 øvelser er opprettet." in client.get(response.headers["Location"]).get_data(as_text=True)
     html = client.get("/facilitate/").get_data(as_text=True)
-    assert "3 øvelser er opprettet." in html
     for name in ("Fagdag 1", "Fagdag 2", "Fagdag 3"):
         assert name in html
     with app.app_context():
@@ -88,11 +88,39 @@ def test_a_training_day_creates_one_drill_per_team(app, client, auth, library):
     assert len(set(codes)) == 3
 
 
+def test_a_fagdag_gets_200_teams_from_one_form_and_the_form_says_so(app, client, auth, library):
+    auth.login(as_role="facilitator")
+    form = client.get(f"/facilitate/drills/new?scenario={library}").get_data(as_text=True)
+    assert "Du kan lage opptil 200 lag om gangen." in form
+    data = {"scenario": library, "team_name": "Valdres", "csrf_token": csrf_token(client, "/")}
+    assert client.post("/facilitate/drills/new", data={**data, "teams": "201"}).status_code == 400
+    response = client.post("/facilitate/drills/new", data={**data, "teams": "200"})
+    assert response.status_code == 303
+    with app.app_context():
+        codes = db.session.scalars(select(Drill.join_code)).all()
+    assert len(codes) == len(set(codes)) == 200
+
+
+def test_create_drills_refuses_a_count_it_cannot_honour_instead_of_quietly_capping_it(
+    app, make_user, library
+):
+    from app.facilitate.services import create_drills
+
+    facilitator = make_user(role="facilitator")
+    with app.app_context():
+        version = db.session.get(ScenarioVersion, library)
+        user = db.session.merge(facilitator)
+        for teams in (0, 201):
+            with pytest.raises(ValueError, match="between 1 and 200"):
+                create_drills(user, version, "Lag", teams)
+        assert db.session.scalar(select(Drill.id)) is None
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         ({"team_name": "", "teams": "1"}, "Gi laget et navn"),
-        ({"team_name": "Lag", "teams": "0"}, "Velg mellom 1 og 40 lag."),
+        ({"team_name": "Lag", "teams": "0"}, "Velg mellom 1 og 200 lag."),
         ({"team_name": "Lag", "teams": "1", "scenario": "999"}, 'id="scenario-error"'),
     ],
 )
