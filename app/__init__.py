@@ -30,12 +30,15 @@ from app.i18n import LOCALES
 from app.i18n import select_locale
 from app.logs import configure_logging
 from app.markdown import render_markdown
+from app.sessions import CookieSessions
+from app.transactions import WRITE_WAIT_MS
 from app.transactions import install_transaction_control
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; "
+    # Images may also be embedded in scenario text (data: URIs of raster types; see scenarios.images).
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'self'; form-action 'self'"
 )
 
@@ -67,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build a configured Laget app; ``test_config`` overrides everything else."""
     app = Flask(__name__, instance_relative_config=True, static_folder=str(REPO_ROOT / "static"))
     app.url_map.converters["int"] = DatabaseIntConverter
+    app.session_interface = CookieSessions()
     app.config.from_mapping(_defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -90,24 +94,34 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # Imported here so that importing ``app`` never drags in every view (and no import cycles form).
     from app.admin.views import bp as admin_bp
+    from app.audit.views import bp as audit_bp
+    from app.auth.mfa_pages import bp as mfa_bp
+    from app.auth.password_pages import bp as passwords_bp
     from app.auth.views import bp as auth_bp
     from app.authoring.views import bp as authoring_bp
     from app.debrief.views import bp as debrief_bp
     from app.drills.views import bp as drills_bp
+    from app.facilitate.session_views import bp as sessions_bp
     from app.facilitate.views import bp as facilitate_bp
     from app.learning.views import bp as learning_bp
     from app.main.views import bp as main_bp
+    from app.privacy.views import bp as privacy_bp
     from app.solo.views import bp as solo_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(passwords_bp)
+    app.register_blueprint(mfa_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(drills_bp)
     app.register_blueprint(facilitate_bp)
+    app.register_blueprint(sessions_bp)
     app.register_blueprint(debrief_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(solo_bp)
     app.register_blueprint(authoring_bp)
+    app.register_blueprint(privacy_bp)
 
     register_error_handlers(app)
     app.after_request(_set_response_headers)
@@ -131,22 +145,55 @@ def _defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         # Absolute session lifetime (ASVS 7.3.2), checked in the auth blueprint.
         "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=12),
+        # Staff sessions end after this many minutes without a request (ASVS 7.3.1); see app/auth/idle.py.
+        "IDLE_TIMEOUT_MINUTES": 60,
         # Drill pages stay open for hours; the token is bound to the session instead of a clock.
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
         # RFC 9106 low-memory profile (argon2-cffi's default): Argon2id, t=3, m=64 MiB, p=4.
         "ARGON2_PARAMS": {"time_cost": 3, "memory_cost": 65536, "parallelism": 4},
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+        # Failed logins within LOGIN_FAILURE_WINDOW before each try must wait (app/auth/throttle.py).
         "LOGIN_FAILURES_PER_ACCOUNT": 5,
         # Generous, because a whole venue of participants may share one NAT address.
         "LOGIN_FAILURES_PER_IP": 100,
-        # Wrong join codes per IP address within LOGIN_FAILURE_WINDOW before joining is refused (429).
+        # The longest wait, in seconds, per account and per address; delays double up to these.
+        "LOGIN_ACCOUNT_MAX_DELAY": 300,
+        "LOGIN_ADDRESS_MAX_DELAY": 15,
+        # Wrong join codes per IP address within LOGIN_FAILURE_WINDOW before each join must wait (429).
         # Generous, since a training day shares one address; the code space (32^6) makes guessing
         # hopeless at this rate.
         "JOIN_FAILURES_PER_IP": 200,
+        # Successful joins per IP address within LOGIN_FAILURE_WINDOW before each join must wait: a
+        # training day of 190 teams of four behind one NAT address stays under it.
+        "JOINS_PER_IP": 1000,
+        # Seats in one drill (one team): more than any scenario's roles plus observers, fewer than a flood.
+        "JOIN_SEATS_PER_DRILL": 20,
         "INVITATION_LIFETIME": timedelta(days=7),
         # Number of trusted proxies in front of the app setting X-Forwarded-For/-Proto; 0 trusts none.
         "PROXY_FIX_X_FOR": 0,
+        # Outgoing e-mail (password reset links); without a host and sender no mail is sent.
+        "SMTP_HOST": "",
+        "SMTP_PORT": 587,
+        "SMTP_USER": "",
+        "SMTP_PASSWORD": "",
+        "SMTP_STARTTLS": True,
+        "MAIL_FROM": "",
+        # A password reset link works once, within this time.
+        "PASSWORD_RESET_LIFETIME": timedelta(minutes=30),
+        # Days the audit trail keeps a record before ``laget retention run`` deletes it.
+        "AUDIT_RETENTION_DAYS": 365,
+        # Months after a drill ends before ``laget retention run`` replaces its participants' names.
+        "RETENTION_MONTHS": 12,
+        # xAPI: the LRS's endpoint (…/xAPI/) turns statements on; the base IRI names people and
+        # activities (docs/xapi-profile.md) and must stay the same for the installation's lifetime.
+        "XAPI_ENDPOINT": None,
+        "XAPI_USERNAME": None,
+        "XAPI_PASSWORD": None,
+        "XAPI_BASE_IRI": None,
+        "XAPI_TIMEOUT": 10,
+        "XAPI_BATCH": 50,
+        "XAPI_SEND_INTERVAL": 5,
     }
 
 
@@ -159,7 +206,12 @@ def _database_url(instance_path: str) -> str:
     return url
 
 
-DURATION_KEYS = ("SESSION_ABSOLUTE_LIFETIME", "LOGIN_FAILURE_WINDOW", "INVITATION_LIFETIME")
+DURATION_KEYS = (
+    "SESSION_ABSOLUTE_LIFETIME",
+    "LOGIN_FAILURE_WINDOW",
+    "INVITATION_LIFETIME",
+    "PASSWORD_RESET_LIFETIME",
+)
 
 
 def _finish_config(app: Flask) -> None:
@@ -169,6 +221,8 @@ def _finish_config(app: Flask) -> None:
         # Environment variables arrive as numbers (seconds); the code works with timedeltas.
         if isinstance(app.config[key], int | float):
             app.config[key] = timedelta(seconds=app.config[key])
+    if app.config["XAPI_ENDPOINT"] and not app.config["XAPI_BASE_IRI"]:
+        raise RuntimeError("XAPI_BASE_IRI must be set when XAPI_ENDPOINT is (see docs/xapi-profile.md)")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path) / "secret_key")
     # The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and path=/.
@@ -194,7 +248,8 @@ def _set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # SQLite's busy handler retries a blocked write for this long, then the request gets a 503.
+    cursor.execute(f"PRAGMA busy_timeout={WRITE_WAIT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
@@ -208,25 +263,35 @@ def _unicode_lower(value: Any) -> Any:
 
 
 def _set_response_headers(response: Response) -> Response:
-    """Add the security headers, the content language and a no-store default to every response."""
+    """Add the security headers, the content language and a no-store default to every response.
+
+    A header the view set already is kept. One pass over the headers, since every poll comes here.
+    """
+    headers = response.headers
+    present = {name.lower() for name, _value in headers.items()}
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if name.lower() not in present:
+            headers.add(name, value)
+    if request.is_secure and "strict-transport-security" not in present:
+        headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint != "static":
         # Pages show personal and tenant data; keep them out of shared and back-button caches.
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("Content-Language", str(get_locale() or DEFAULT_LOCALE))
+        if "cache-control" not in present:
+            headers.add("Cache-Control", "no-store")
+        if "content-language" not in present:
+            headers.add("Content-Language", str(get_locale() or DEFAULT_LOCALE))
     return response
 
 
 def _register_template_helpers(app: Flask) -> None:
     """Give templates the Markdown filter for author text, the score format and the drill wording helpers."""
+    from app.auth.passwords import password_hint
     from app.debrief.screens import score_text
     from app.drills import wording
 
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(score_text, "score")
+    app.add_template_global(password_hint, "password_hint")
     app.add_template_global(wording.day_label, "day_label")
     app.add_template_global(wording.waiting_text, "waiting_text")
     app.add_template_global(wording.duration, "duration")

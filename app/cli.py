@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import sys
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+from flask_babel import force_locale
 from flask_migrate import upgrade
 
 from app import REPO_ROOT
 from app import create_app
+from app import serving
 from app.admin import services as admin_services
-from app.auth.forms import PASSWORD_MIN_LENGTH
+from app.auth.passwords import password_problem
 from app.extensions import db
 from app.install import SetupError
 from app.install import compile_translations
@@ -26,8 +30,12 @@ from app.models import Organisation
 from app.models import Role
 from app.models import Unit
 from app.models import User
+from app.retention import run_retention
+from app.xapi.outbox import deliver
+from app.xapi.outbox import start_sender
 from courses.cli import courses as courses_group
 from scenarios.cli import scenarios as scenarios_group
+from scoring.cli import score_command
 
 DEMO_ORGANISATION = "Demo kommune"
 DEMO_EMAIL = "fasilitator@demo-kommune.invalid"
@@ -38,6 +46,7 @@ cli = FlaskGroup(
     create_app=create_app,
     help="Laget: samtrening for tverrfaglige team rundt barn.",
 )
+scenarios_group.add_command(score_command)
 cli.add_command(scenarios_group)
 cli.add_command(courses_group)
 
@@ -84,11 +93,18 @@ def _create_demo_account() -> tuple[str, str] | None:
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads in waitress.")
-def serve_command(host: str, port: int, threads: int) -> None:
-    """Upgrade the database, finish any missing set-up, and serve Laget with waitress."""
-    import waitress
-
+@click.option(
+    "--workers",
+    default=serving.default_workers,
+    show_default="the number of cores",
+    type=click.IntRange(min=1),
+    help="Worker processes; each serves any drill, since all live state is in the database.",
+)
+@click.option(
+    "--threads", default=4, show_default=True, type=click.IntRange(min=1), help="Threads per worker process."
+)
+def serve_command(host: str, port: int, workers: int, threads: int) -> None:
+    """Upgrade the database, finish any missing set-up, and serve Laget with gunicorn."""
     upgrade()
     _report_sync(sync_library())
     db.session.commit()
@@ -101,14 +117,42 @@ def serve_command(host: str, port: int, threads: int) -> None:
         email, password = demo
         click.secho("Første oppstart: laget «Demo kommune» og en fasilitator-konto.", bold=True)
         click.echo(f"  E-post:  {email}")
-        click.echo(f"  Passord: {password}")
-        click.secho("Passordet vises bare denne ene gangen. Noter det nå.", fg="yellow")
+        _show_demo_password(password)
         click.echo(
             "Lag en administrator med: laget users create --role admin "
             f"--org {admin_services.slugify(DEMO_ORGANISATION)} --email … --name …"
         )
-    click.secho(f"Laget kjører på http://{host}:{port}/", fg="green")
-    waitress.serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+    # The workers open their own connections after the fork; none of this process's may cross over.
+    db.session.remove()
+    db.engine.dispose()
+    # The gunicorn master sends the xAPI queue; workers forked later never touch its connections.
+    if start_sender(current_app._get_current_object(), current_app.config["XAPI_SEND_INTERVAL"]):
+        click.echo(f"xAPI-utsagn sendes til {current_app.config['XAPI_ENDPOINT']} i bakgrunnen.")
+    where = f"http://{host}:{port}/ med {workers} prosesser à {threads} tråder"
+    click.secho(f"Laget kjører på {where}.", fg="green")
+    serving.serve(create_app, host, port, workers, threads)
+
+
+DEMO_PASSWORD_FILE = "demo-passord.txt"
+
+
+def _show_demo_password(password: str) -> None:
+    """Show the demo password on a terminal only; a server's captured output (its log) gets a file path.
+
+    Output that is not a terminal usually ends up in a log (systemd, Docker, CI), where a password
+    would stay readable; the file in the instance folder is readable by the server's user only.
+    """
+    if sys.stdout.isatty():
+        click.echo(f"  Passord: {password}")
+        click.secho("Passordet vises bare denne ene gangen. Noter det nå.", fg="yellow")
+        return
+    path = Path(current_app.instance_path) / DEMO_PASSWORD_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(password + "\n")
+    click.echo(
+        f"  Passord: står i {path} (bare lesbar for denne brukeren). Slett fila når du har notert det."
+    )
 
 
 def _report_sync(report: SyncReport) -> None:
@@ -164,8 +208,11 @@ def users_group() -> None:
 @click.password_option(help="The password; asked for if not given.")
 def create_user_command(email: str, name: str, role: str, org: str, unit: str | None, password: str) -> None:
     """Create an account in an organisation (and unit), creating those if needed."""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise click.BadParameter(f"må ha minst {PASSWORD_MIN_LENGTH} tegn.", param_hint="--password")
+    # The command line has no request to pick a language from: the rule speaks bokmål here.
+    with force_locale("nb"):
+        problem = password_problem(password, name, email)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     organisation = Organisation.by_slug(admin_services.slugify(org))
     if organisation is None:
         organisation = admin_services.create_organisation(org)
@@ -179,3 +226,45 @@ def create_user_command(email: str, name: str, role: str, org: str, unit: str | 
     db.session.commit()
     where = f"{organisation.name}, {user.unit.name}" if user.unit else organisation.name
     click.secho(f"Opprettet {user.email} som {role} i {where}.", fg="green")
+
+
+@cli.group("retention")
+def retention_group() -> None:
+    """Delete data whose retention period has passed."""
+
+
+@retention_group.command("run")
+def retention_run_command() -> None:
+    """Apply the retention rules once (run it daily, e.g. from cron or a systemd timer)."""
+    report = run_retention()
+    db.session.commit()
+    config = current_app.config
+    click.echo(
+        f"Slettet {report.audit_events} oppføringer i revisjonsloggen eldre enn "
+        f"{config['AUDIT_RETENTION_DAYS']} dager."
+    )
+    click.echo(
+        f"Ga {report.seats_pseudonymised} deltakere i øvelser avsluttet for mer enn "
+        f"{config['RETENTION_MONTHS']} måneder siden et pseudonym."
+    )
+    click.echo(f"Slettet {report.reflections_deleted} refleksjoner fra slettede kontoer.")
+
+
+@cli.group("xapi")
+def xapi_group() -> None:
+    """Deliver xAPI statements to the configured LRS (LAGET_XAPI_ENDPOINT)."""
+
+
+@xapi_group.command("send")
+def xapi_send_command() -> None:
+    """Send every due statement in the outbox now; exit 1 if some could not be delivered."""
+    if not current_app.config["XAPI_ENDPOINT"]:
+        raise click.ClickException("Ingen LRS er satt opp (LAGET_XAPI_ENDPOINT).")
+    delivery = deliver()
+    click.echo(
+        f"Sendt: {delivery.sent}, fantes fra før: {delivery.already_stored}, ikke levert: {delivery.failed}"
+    )
+    for error in delivery.errors:
+        click.echo(error, err=True)
+    if delivery.failed:
+        raise SystemExit(1)

@@ -13,8 +13,14 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+
+from app.extensions import db
+from app.transactions import RETRY_AFTER_SECONDS
+from app.transactions import DatabaseBusy
+from app.transactions import is_locked
 
 Found = TypeVar("Found")
 
@@ -49,6 +55,17 @@ ERROR_TEXTS = {
     ),
 }
 
+BUSY_TEXT = (
+    _l("Mange bruker Laget akkurat nå"),
+    _l("Det du sendte, ble ikke lagret. Vent et par sekunder og prøv igjen."),
+)
+
+# A guest (in a drill by its code, without an account) is not told about an account they do not have.
+GUEST_403_TEXT = _l(
+    "Denne siden er for innloggede brukere. Som gjest kan du bare se øvelsen du er med i. "
+    "Har du en konto, kan du logge inn."
+)
+
 CSRF_TEXT = (
     _l("Skjemaet er utløpt"),
     _l("Skjemaet var for gammelt eller ble sendt fra et annet sted. Last siden på nytt og prøv igjen."),
@@ -76,6 +93,8 @@ def _handle_http_error(error: HTTPException) -> HTTPException | Response:
             "access denied", extra={"event": "access_denied", "user_id": current_user.get_id()}
         )
     title, message = ERROR_TEXTS[error.code]
+    if error.code == 403 and not current_user.is_authenticated:
+        message = GUEST_403_TEXT
     response = render_error(error.code, str(title), str(message))
     if error.code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
@@ -100,8 +119,27 @@ def _handle_server_error(error: InternalServerError) -> Response:
     return render_error(500, str(title), str(message))
 
 
+def busy_response(response: Response) -> Response:
+    """Mark a response as "overloaded, nothing stored": 503 with the time to wait before trying again."""
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _handle_busy(error: DatabaseBusy | OperationalError) -> Response:
+    """Ask the person to try again when the database stayed locked; any other database error is a 500."""
+    if isinstance(error, OperationalError) and not is_locked(error):
+        raise error
+    db.session.rollback()
+    current_app.logger.warning("database busy", extra={"event": "database_busy"})
+    title, message = BUSY_TEXT
+    return busy_response(render_error(503, str(title), str(message)))
+
+
 def register_error_handlers(app: Flask) -> None:
     """Attach the error pages to ``app``."""
+    app.register_error_handler(DatabaseBusy, _handle_busy)
+    app.register_error_handler(OperationalError, _handle_busy)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(InternalServerError, _handle_server_error)
     app.register_error_handler(HTTPException, _handle_http_error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import request
 from flask import session
 from flask_login import current_user
@@ -11,9 +12,19 @@ LOCALES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "en": "English"}
 DEFAULT_LOCALE = "nb"
 
 
-def select_locale() -> str:
+# Parsed once: Flask-Babel takes a Locale as it is, instead of parsing the code on every request.
+_PARSED = {code: Locale.parse(code) for code in LOCALES}
+
+
+def select_locale() -> Locale:
+    """The ``Locale`` of ``locale_code()``."""
+    return _PARSED[locale_code()]
+
+
+def locale_code() -> str:
     """Pick the user's stored choice, then the session's, then the browser's best match."""
-    if current_user.is_authenticated and current_user.preferred_locale in LOCALES:
+    # Without a user id in the session nobody is logged in, and no user need be loaded to know it.
+    if "_user_id" in session and current_user.is_authenticated and current_user.preferred_locale in LOCALES:
         return current_user.preferred_locale
     if session.get("locale") in LOCALES:
         return session["locale"]

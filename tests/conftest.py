@@ -381,3 +381,35 @@ def choose(client: Any, drill: Any, role: str, choice: str | None = None, **over
         **override,
     }
     return client.post(f"/drills/{drill.public_id}/choose", data=data)
+
+
+EXPERT_PATH = (("kontaktlaerer", "del"), ("helsesykepleier", "samtale"), ("kontaktlaerer", "meld"))
+# The teacher waits: the minimal scenario reaches its weak ending after the first scene.
+WAITING_PATH = (("kontaktlaerer", "vent"), ("helsesykepleier", "samtale"))
+
+
+@pytest.fixture
+def play_drill(app: Any, client: Any, make_drill: Callable[..., Any], join_as: Callable[..., Any]) -> Any:
+    """Run a minimal drill from the logged-in ``client``'s console: Kari and Nils make ``choices`` in turn.
+
+    With ``end`` the facilitator ends the drill afterwards; the drill is returned detached.
+    """
+
+    def play(
+        facilitator: Any,
+        choices: tuple[tuple[str, str], ...] = EXPERT_PATH,
+        team_name: str = "Lag Nord",
+        end: bool = False,
+    ) -> Any:
+        drill = make_drill(facilitator=facilitator, team_name=team_name)
+        seats = {"kontaktlaerer": join_as(drill, "Kari"), "helsesykepleier": join_as(drill, "Nils")}
+        cast = {"kontaktlaerer": "Kari", "helsesykepleier": "Nils"}
+        assert assign(app, client, drill, cast).status_code == 303
+        assert control(client, drill, "start").status_code == 303
+        for role, choice in choices:
+            assert choose(seats[role], drill, role, choice).status_code == 303
+        if end:
+            assert control(client, drill, "end").status_code == 303
+        return drill_state(app, drill.public_id)
+
+    return play

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 
+from app.models import Drill
 from scenarios.model import Scenario
 from scenarios.vocabulary import DIMENSION_LABELS
 from scoring import Report
@@ -26,10 +28,22 @@ from scoring.timeline import Timeline
 PHASES = ("reactions", "description", "analysis", "summary")
 # Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-BAR_HEIGHT = 28
-BAR_GAP = 12
-LABEL_WIDTH = 260
-CHART_WIDTH = 620
+# The chart puts each label above its bar in a narrow drawing, so at phone width its text stays about as
+# large as the page's (a wide drawing with labels beside the bars shrank them to 8 px at 390 px).
+LABEL_HEIGHT = 18
+BAR_HEIGHT = 18
+BAR_GAP = 14
+CHART_WIDTH = 360
+VALUE_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Why a drill counts in no comparison, said first in its debrief and its exports."""
+
+    code: str
+    title: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,31 @@ class Questions:
     questions: tuple[str, ...]
 
 
+def drill_notices(drill: Drill) -> list[Notice]:
+    """The notices that open the drill's debrief: incomplete first, then marked as a test."""
+    notices = []
+    if drill.incomplete:
+        notices.append(
+            Notice(
+                "incomplete",
+                _("Ufullstendig øvelse"),
+                _(
+                    "Øvelsen ble avsluttet før en slutt. Bare det som ble spilt er vurdert, "
+                    "og den teller ikke med i sammenligninger."
+                ),
+            )
+        )
+    if drill.is_test:
+        notices.append(
+            Notice(
+                "test",
+                _("Testøvelse"),
+                _("Øvelsen er merket som test (øvingsrunde), og den teller ikke med i sammenligninger."),
+            )
+        )
+    return notices
+
+
 def chart(report: Report) -> tuple[list[Bar], int]:
     """The dimension bars (0–100) with their positions, and the chart's height."""
     bars = []
@@ -101,11 +140,11 @@ def chart(report: Report) -> tuple[list[Bar], int]:
                 score=dimension.score,
                 rating=dimension.rating,
                 percentile=percentiles.get(dimension.name),
-                y=index * (BAR_HEIGHT + BAR_GAP),
-                width=round((dimension.score or 0) / 100 * (CHART_WIDTH - LABEL_WIDTH - 60), 1),
+                y=index * (LABEL_HEIGHT + BAR_HEIGHT + BAR_GAP),
+                width=round((dimension.score or 0) / 100 * (CHART_WIDTH - VALUE_WIDTH), 1),
             )
         )
-    return bars, len(bars) * (BAR_HEIGHT + BAR_GAP)
+    return bars, len(bars) * (LABEL_HEIGHT + BAR_HEIGHT + BAR_GAP)
 
 
 # Line colours for the cohort chart, each at least 3:1 on white (WCAG 1.4.11); the table carries the values.
@@ -232,28 +271,82 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-CSV_HEADER = ("kind", "seq", "type", "role", "scene", "choice", "at_seconds", "name", "score", "rating")
+CSV_HEADER = (
+    "kind",
+    "seq",
+    "type",
+    "role",
+    "role_name",
+    "scene",
+    "scene_title",
+    "choice",
+    "choice_text",
+    "at_seconds",
+    "name",
+    "score",
+    "rating",
+    "note",
+)
 
 
-def report_csv(report: Report, events: list[dict[str, Any]]) -> str:
-    """Events and scores as one CSV table (the view encodes it as utf-8-sig, so spreadsheets see UTF-8)."""
+def _event_texts(scenario: Scenario | None, event: dict[str, Any]) -> dict[str, str]:
+    """The words beside an event's ids: the role's name, the scene's title, the choice, answer or inject."""
+    if scenario is None:
+        return {}
+    role = scenario.role(event.get("role") or "")
+    scene = scenario.scene(event.get("scene") or "")
+    text = ""
+    if scene is not None and event.get("choice"):
+        choice = scene.choice(event.get("role") or "", event["choice"])
+        text = choice.label if choice else ""
+    elif scene is not None and event.get("option"):
+        checkpoint = next((c for c in scene.checkpoints if c.id == event.get("checkpoint")), None)
+        option = (
+            next((o for o in checkpoint.options if o.id == event["option"]), None) if checkpoint else None
+        )
+        text = option.label if option else ""
+    elif event.get("inject"):
+        inject = scenario.inject(event["inject"])
+        text = inject.title if inject else ""
+    return {
+        "role_name": role.name if role else "",
+        "scene_title": scene.title if scene else "",
+        "choice_text": text,
+    }
+
+
+def report_csv(
+    report: Report,
+    events: list[dict[str, Any]],
+    notices: Sequence[Notice] = (),
+    scenario: Scenario | None = None,
+) -> str:
+    """Notices, events and scores as one CSV table (the view encodes it as utf-8-sig for spreadsheets).
+
+    Each event has its ids for machines and, with ``scenario``, the words people read beside them.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
+    rows: list[dict[str, Any]] = [{"kind": "notice", "name": n.code, "note": n.text} for n in notices]
     for event in events:
-        row = ["event", event.get("seq"), event.get("type"), event.get("role"), event.get("scene")]
-        row += [
-            event.get("choice") or event.get("option") or event.get("inject"),
-            event.get("at"),
-            "",
-            "",
-            "",
-        ]
-        writer.writerow([safe_cell(v) for v in row])
-    writer.writerow(
-        [safe_cell(v) for v in ("score", "", "", "", "", "", "", "total", report.total, report.rating)]
-    )
+        rows.append(
+            {
+                "kind": "event",
+                "seq": event.get("seq"),
+                "type": event.get("type"),
+                "role": event.get("role"),
+                "scene": event.get("scene"),
+                "choice": event.get("choice") or event.get("option") or event.get("inject"),
+                "at_seconds": event.get("at"),
+                **_event_texts(scenario, event),
+            }
+        )
+    rows.append({"kind": "score", "name": "total", "score": report.total, "rating": report.rating})
     for dimension in report.dimensions:
-        row = ("score", "", "", "", "", "", "", dimension.name, dimension.score, dimension.rating)
-        writer.writerow([safe_cell(v) for v in row])
+        rows.append(
+            {"kind": "score", "name": dimension.name, "score": dimension.score, "rating": dimension.rating}
+        )
+    for row in rows:
+        writer.writerow([safe_cell(row.get(column, "")) for column in CSV_HEADER])
     return buffer.getvalue()

@@ -2,7 +2,8 @@
 
 It loads a drill's events, builds a ``DrillLog``, calls ``scoring.score_drill`` with the earlier
 stored reports of the same scenario in the same organisation as history, and stores the result once
-per drill. Scoring runs when the facilitator ends a drill, or on the first debrief view of a drill
+per drill. Incomplete and test drills (``Drill.comparable`` is false) count in no history, cohort or
+team progress. Scoring runs when the facilitator ends a drill, or on the first debrief view of a drill
 that ended otherwise; never while a participant's choice is being recorded.
 """
 
@@ -16,6 +17,7 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import false
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
@@ -83,7 +85,10 @@ def drill_log(drill: Drill) -> DrillLog:
 
 
 def earlier_reports(drill: Drill) -> list[ReportSummary]:
-    """Summaries of the same scenario's stored reports in the organisation, from drills that ended before."""
+    """Summaries of the same scenario's stored reports in the organisation, from drills that ended before.
+
+    Incomplete and test drills are left out: they would skew every later team's percentiles.
+    """
     query = (
         select(DebriefReport)
         .join(Drill, Drill.id == DebriefReport.drill_id)
@@ -92,6 +97,7 @@ def earlier_reports(drill: Drill) -> list[ReportSummary]:
             Drill.organisation_id == drill.organisation_id,
             ScenarioVersion.scenario_key == drill.scenario_version.scenario_key,
             Drill.id != drill.id,
+            Drill.comparable,
         )
     )
     if drill.ended_at is not None:
@@ -107,8 +113,12 @@ def _summary(stored: DebriefReport) -> ReportSummary:
 
 
 def score_report(drill: Drill) -> Report:
-    """Score the drill from its events, with the organisation's earlier drills of the scenario as history."""
-    return score_drill(drill.scenario, drill_log(drill), history=earlier_reports(drill))
+    """Score the drill from its events, with the organisation's earlier drills of the scenario as history.
+
+    An incomplete drill gets no history, so no percentile ranks part of a drill against whole ones.
+    """
+    history = [] if drill.incomplete else earlier_reports(drill)
+    return score_drill(drill.scenario, drill_log(drill), history=history)
 
 
 def store_report(drill: Drill) -> DebriefReport:
@@ -134,15 +144,25 @@ def store_report(drill: Drill) -> DebriefReport:
 
 
 def drill_report(drill: Drill) -> Report:
-    """The drill's stored report, scoring and storing it first if the drill ended without one."""
+    """The drill's stored report, scoring and storing it first if the drill ended without one.
+
+    An incomplete drill is ranked against nothing, even when its report was stored with percentiles
+    before incomplete drills were marked.
+    """
     stored = db.session.scalar(select(DebriefReport).where(DebriefReport.drill_id == drill.id))
     if stored is None:
         stored = store_report(drill)
-    return report_from_data(stored.data)
+    report = report_from_data(stored.data)
+    return replace(report, percentiles=None) if drill.incomplete else report
 
 
 def team_progress(drill: Drill) -> TeamProgress | None:
-    """The team's development over its drills so far (same team name in the organisation), if it has two."""
+    """The team's development over its drills so far (same team name in the organisation), if it has two.
+
+    Only complete drills that are not tests count; an incomplete or test drill shows no progress.
+    """
+    if not drill.comparable:
+        return None
     query = (
         select(Drill, DebriefReport.data)
         .join(DebriefReport, DebriefReport.drill_id == Drill.id)
@@ -150,6 +170,7 @@ def team_progress(drill: Drill) -> TeamProgress | None:
             Drill.organisation_id == drill.organisation_id,
             Drill.team_name == drill.team_name,
             Drill.started_at.is_not(None),
+            Drill.comparable,
         )
         .order_by(Drill.started_at)
     )
@@ -190,7 +211,10 @@ def action_points(drill: Drill) -> list[ActionPoint]:
 
 
 def previous_action_points(drill: Drill) -> list[ActionPoint]:
-    """The action points of the same team's most recent earlier drill that has any, in this organisation."""
+    """The action points of the same team's most recent earlier drill that has any, in this organisation.
+
+    A test drill's points stay with it: a practice run must not set the team's agenda.
+    """
     latest = db.session.scalar(
         select(ActionPoint.drill_id)
         .join(Drill, Drill.id == ActionPoint.drill_id)
@@ -199,6 +223,7 @@ def previous_action_points(drill: Drill) -> list[ActionPoint]:
             ActionPoint.team_name == drill.team_name,
             Drill.id != drill.id,
             Drill.created_at <= drill.created_at,
+            Drill.is_test == false(),
         )
         .order_by(Drill.created_at.desc(), Drill.id.desc())
         .limit(1)
@@ -230,12 +255,12 @@ class _CohortRow:
 
 
 def _cohort_rows(organisation: Organisation, since: datetime) -> list[_CohortRow]:
-    """The organisation's stored reports of drills started since ``since``, without their full data."""
+    """Stored reports of the organisation's complete, non-test drills started since ``since``, no data."""
     query = (
         select(Drill.started_at, ScenarioVersion, DebriefReport)
         .join(DebriefReport, DebriefReport.drill_id == Drill.id)
         .join(ScenarioVersion, ScenarioVersion.id == Drill.scenario_version_id)
-        .where(Drill.organisation_id == organisation.id, Drill.started_at >= since)
+        .where(Drill.organisation_id == organisation.id, Drill.started_at >= since, Drill.comparable)
         .options(defer(DebriefReport.data), defer(ScenarioVersion.source))
         .order_by(Drill.started_at)
     )

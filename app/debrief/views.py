@@ -13,7 +13,6 @@ from typing import Any
 from flask import Blueprint
 from flask import Response
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -24,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.debrief import screens
 from app.debrief import services
@@ -77,13 +77,15 @@ def _debrief(public_id: str) -> tuple[Drill, dict[str, Any]]:
     bars, height = screens.chart(report)
     context = {
         "drill": drill,
+        "notices": screens.drill_notices(drill),
         "scenario": drill.scenario,
         "report": report,
         "bars": bars,
         "chart_height": height,
         "chart_width": screens.CHART_WIDTH,
-        "label_width": screens.LABEL_WIDTH,
+        "label_height": screens.LABEL_HEIGHT,
         "bar_height": screens.BAR_HEIGHT,
+        "value_width": screens.VALUE_WIDTH,
         "rows": screens.timeline_rows(drill.scenario, timeline),
         "made": screens.choices_made(drill.scenario, timeline),
         "phases": screens.phases(report),
@@ -142,7 +144,10 @@ def projector(public_id: str) -> str:
 def export_csv(public_id: str) -> Response:
     """Download the drill's events and scores as CSV."""
     drill, report = _scored(public_id)
-    body = screens.report_csv(report, services.drill_events(drill))
+    body = screens.report_csv(
+        report, services.drill_events(drill), screens.drill_notices(drill), drill.scenario
+    )
+    _record_export(drill, "csv")
     # utf-8-sig: the byte-order mark makes Excel read æ, ø and å correctly.
     return _download(body.encode("utf-8-sig"), "text/csv; charset=utf-8", f"debrief-{drill.public_id}.csv")
 
@@ -152,8 +157,14 @@ def export_csv(public_id: str) -> Response:
 def export_json(public_id: str) -> Response:
     """Download the drill's report and events as JSON."""
     drill, report = _scored(public_id)
-    data = {"report": report_to_data(report), "events": services.drill_events(drill)}
+    notices = [{"code": n.code, "text": n.text} for n in screens.drill_notices(drill)]
+    data = {
+        "drill": {"complete": not drill.incomplete, "test": drill.is_test, "notices": notices},
+        "report": report_to_data(report),
+        "events": services.drill_events(drill),
+    }
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    _record_export(drill, "json")
     return _download(body.encode("utf-8"), "application/json", f"debrief-{drill.public_id}.json")
 
 
@@ -168,8 +179,14 @@ def export_pdf(public_id: str) -> Response:
     html = render_template("debrief/print.html", **context)
     # PDF/UA: a tagged PDF with headings and tables that screen readers can navigate.
     pdf = HTML(string=html, base_url=request.host_url).write_pdf(pdf_variant="pdf/ua-1")
-    current_app.logger.info("debrief pdf", extra={"event": "debrief_pdf", "drill": drill.public_id})
+    _record_export(drill, "pdf")
     return _download(pdf, "application/pdf", f"debrief-{drill.public_id}.pdf")
+
+
+def _record_export(drill: Drill, kind: str) -> None:
+    """Put the export in the audit trail; a GET view commits its own record."""
+    record_audit("debrief_exported", drill, detail={"format": kind})
+    db.session.commit()
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
@@ -191,7 +208,9 @@ def mine(public_id: str) -> str:
     roles = drill.roles_of(participant)
     made = screens.choices_made(drill.scenario, services.drill_timeline(drill), roles)
     names = [role.name for role in drill.scenario.meta.roles if role.id in roles]
-    return render_template("debrief/mine.html", drill=drill, made=made, role_names=names)
+    return render_template(
+        "debrief/mine.html", drill=drill, made=made, role_names=names, notices=screens.drill_notices(drill)
+    )
 
 
 @bp.get("/cohort")

@@ -7,6 +7,7 @@ import functools
 from flask import Blueprint
 
 from app.learning import screens
+from courses.model import block_kind
 
 bp = Blueprint("learning", __name__, url_prefix="/courses")
 
@@ -19,6 +20,6 @@ def _helpers() -> dict:
         # Memoised per render: the overview shows thousands of cells but only a few hundred distinct dates.
         "cell_text": functools.lru_cache(maxsize=None)(screens.cell_text),
         "long_date": screens.long_date,
-        "block_kind": screens.block_kind,
+        "block_kind": block_kind,
         "lesson_markdown": screens.lesson_markdown,
     }

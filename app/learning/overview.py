@@ -129,13 +129,21 @@ def latest_completions(user_ids: list[int], course_ids: list[str]) -> dict[tuple
 
 
 def drill_participation(user_ids: list[int], since: datetime) -> dict[int, tuple[int, datetime | None]]:
-    """Per person: the distinct drills they took part in that started after ``since``, and the last start."""
+    """Per person: the distinct comparable drills they took part in since ``since``, and the last start.
+
+    Test drills and incomplete drills are practice, not training, so they are not counted.
+    """
     if not user_ids:
         return {}
     query = (
         select(Participant.user_id, func.count(func.distinct(Drill.id)), func.max(Drill.started_at))
         .join(Drill, Drill.id == Participant.drill_id)
-        .where(Participant.user_id.in_(user_ids), Drill.started_at.is_not(None), Drill.started_at >= since)
+        .where(
+            Participant.user_id.in_(user_ids),
+            Drill.started_at.is_not(None),
+            Drill.started_at >= since,
+            Drill.comparable,
+        )
         .group_by(Participant.user_id)
     )
     result = {}

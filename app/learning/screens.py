@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask import url_for
 from flask_babel import format_date
@@ -17,10 +16,7 @@ from werkzeug.routing import BuildError
 from app.learning import services
 from app.learning.services import CourseStatus
 from app.markdown import render_markdown
-from courses.model import Practice
 from courses.model import Question
-from courses.model import Reflection
-from courses.model import Text
 from courses.quiz import QuizResult
 from courses.quiz import score_answer
 
@@ -78,23 +74,10 @@ _IMAGE_SOURCE = re.compile(r"(!\[[^\]]*\]\(\s*<?)bilder/([A-Za-z0-9._-]+)")
 def lesson_markdown(text: str, course_id: str) -> Markup:
     """Render lesson Markdown, pointing the course's own images at the route that serves them.
 
-    The shared renderer accepts only absolute http(s) links, so the images get absolute addresses.
+    The shared renderer shows only Laget's own images, so they get the image route's own path.
     """
-    base = url_for("learning.image", course_id=course_id, name="", _external=True)
+    base = url_for("learning.image", course_id=course_id, name="")
     return render_markdown(_IMAGE_SOURCE.sub(lambda m: m.group(1) + base + m.group(2), text or ""))
-
-
-def block_kind(block: Any) -> str:
-    """The template to use for a lesson block."""
-    if isinstance(block, Question):
-        return "question"
-    if isinstance(block, Reflection):
-        return "reflection"
-    if isinstance(block, Practice):
-        return "practice"
-    if isinstance(block, Text):
-        return "text"
-    return "unknown"
 
 
 def solo_start_url() -> str | None:

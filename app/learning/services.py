@@ -17,8 +17,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import delete
 from sqlalchemy import select
 
+from app import xapi
 from app.extensions import db
 from app.learning.library import LoadedCourse
 from app.models import User
@@ -35,6 +37,7 @@ from courses.model import Question
 from courses.quiz import QuizResult
 from courses.quiz import score_quiz
 from courses.quiz import shuffled
+from courses.quiz import shuffled_options
 
 OSLO = ZoneInfo("Europe/Oslo")
 # A completion this close to its end date is "expiring soon" and shows up for renewal.
@@ -173,8 +176,22 @@ def _own_progress(user: User, loaded: LoadedCourse) -> CourseProgress:
     return progress
 
 
-def complete_lesson(user: User, loaded: LoadedCourse, lesson_id: str) -> LessonCompletion:
-    """Mark a lesson as done (once) and move the resume point to the next lesson."""
+def for_learner(user: User, course_id: str, question: Question) -> Question:
+    """A lesson question with its options in this learner's own order, the same every time they look."""
+    return shuffled_options(question, f"{user.id}:{course_id}:{question.id}")
+
+
+def unanswered_in_lesson(user: User, loaded: LoadedCourse, lesson: Lesson) -> list[str]:
+    """The ids of the lesson's questions the learner has not answered yet."""
+    answers = question_answers(user, loaded.id)
+    return unanswered(lesson.questions, answers)
+
+
+def complete_lesson(user: User, loaded: LoadedCourse, lesson_id: str) -> LessonCompletion | None:
+    """Mark a lesson as done (once) and move on; None while some of its questions are unanswered."""
+    lesson = loaded.lesson(lesson_id)
+    if lesson is not None and unanswered_in_lesson(user, loaded, lesson):
+        return None
     begin_write()
     row = db.session.scalar(
         select(LessonCompletion).where(
@@ -188,6 +205,7 @@ def complete_lesson(user: User, loaded: LoadedCourse, lesson_id: str) -> LessonC
             user_id=user.id, course_id=loaded.id, lesson_id=lesson_id, course_version=loaded.version
         )
         db.session.add(row)
+        xapi.record_lesson_completed(user.id, loaded, lesson_id, utcnow())
     following = loaded.next_lesson(lesson_id)
     visit_lesson(user, loaded, following.id if following else lesson_id)
     return row
@@ -218,6 +236,19 @@ def save_reflection(user: User, course_id: str, reflection_id: str, text: str) -
     note.updated_at = utcnow()
     db.session.flush()
     return note
+
+
+def delete_reflection(user: User, course_id: str, reflection_id: str) -> bool:
+    """Delete the learner's answer to one reflection prompt; tell whether there was one."""
+    begin_write()
+    result = db.session.execute(
+        delete(ReflectionNote).where(
+            ReflectionNote.user_id == user.id,
+            ReflectionNote.course_id == course_id,
+            ReflectionNote.reflection_id == reflection_id,
+        )
+    )
+    return bool(result.rowcount)
 
 
 def may_take_quiz(user: User, loaded: LoadedCourse) -> bool:
@@ -322,6 +353,7 @@ def submit_attempt(
     attempt.score_percent = result.score_percent
     attempt.passed = result.passed
     attempt.submitted_at = utcnow()
+    xapi.record_quiz_attempt(attempt, loaded)
     completion = None
     if result.passed:
         completion = CourseCompletion(

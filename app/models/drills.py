@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from sqlalchemy import JSON
+from sqlalchemy import ColumnElement
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import and_
 from sqlalchemy import event
+from sqlalchemy import false
 from sqlalchemy import select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -33,6 +37,7 @@ from scenarios.parse import parse
 
 if TYPE_CHECKING:
     from app.models.authoring import AuthoredScenario
+    from app.models.sessions import TrainingSession
 
 # --- Drills -------------------------------------------------------------------------------------
 
@@ -102,6 +107,17 @@ class DrillStatus(enum.StrEnum):
     ENDED = "ended"
 
 
+def remaining_seconds(
+    status: DrillStatus, scene_deadline: datetime | None, paused_remaining: int | None, now: datetime
+) -> int | None:
+    """Seconds left on a drill's scene timer from its columns alone, so a poll needs no Drill object."""
+    if status == DrillStatus.PAUSED:
+        return paused_remaining
+    if status != DrillStatus.RUNNING or scene_deadline is None:
+        return None
+    return max(0, math.ceil((scene_deadline - now).total_seconds()))
+
+
 class Drill(db.Model):
     """One team playing one pinned scenario version; ``state`` caches the replay of its events."""
 
@@ -113,6 +129,8 @@ class Drill(db.Model):
     team_name: Mapped[str] = mapped_column(String(100))
     # Released (set to NULL) when the drill ends, so codes are unique among drills people can join.
     join_code: Mapped[str | None] = mapped_column(String(6), unique=True)
+    # The code the drill had when it ended, so a late joiner hears it has ended, not that the code is wrong.
+    ended_join_code: Mapped[str | None] = mapped_column(String(6), index=True)
     status: Mapped[DrillStatus] = mapped_column(
         string_enum(DrillStatus, "drill_status"), default=DrillStatus.LOBBY
     )
@@ -127,10 +145,23 @@ class Drill(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Set when the drill ends before the team reached one of the scenario's endings ("ufullstendig").
+    incomplete: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A practice or test run (øvingsrunde) the facilitator marked; it may be deleted.
+    is_test: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # In the lobby, participants may take an open role themselves; the facilitator can still recast.
+    roles_open: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The training session (økt) the drill was created in with other teams, and its team number there.
+    # An indexed id without a database foreign key: SQLite cannot add one without copying the table.
+    session_id: Mapped[int | None] = mapped_column(index=True)
+    team_number: Mapped[int | None] = mapped_column()
 
     organisation: Mapped[Organisation] = relationship()
     facilitator: Mapped[User] = relationship()
     scenario_version: Mapped[ScenarioVersion] = relationship()
+    session: Mapped[TrainingSession | None] = relationship(
+        primaryjoin="foreign(Drill.session_id) == TrainingSession.id", viewonly=True
+    )
     participants: Mapped[list[Participant]] = relationship(
         back_populates="drill", order_by="Participant.id", passive_deletes=True
     )
@@ -146,6 +177,17 @@ class Drill(db.Model):
         """The pinned scenario version, parsed."""
         return self.scenario_version.scenario
 
+    @hybrid_property
+    def comparable(self) -> bool:
+        """Whether the drill counts in percentiles, cohorts and team progress: complete and not a test."""
+        return not self.incomplete and not self.is_test
+
+    @comparable.inplace.expression
+    @classmethod
+    def _comparable_expression(cls) -> ColumnElement[bool]:
+        """The same rule as a SQL condition, for the queries that gather earlier drills."""
+        return and_(cls.incomplete == false(), cls.is_test == false())
+
     def seconds_since_start(self, now: datetime) -> float:
         """The runtime's clock: seconds since the facilitator started the drill."""
         if self.started_at is None:
@@ -154,11 +196,7 @@ class Drill(db.Model):
 
     def remaining_seconds(self, now: datetime) -> int | None:
         """Seconds left on the scene timer (frozen while paused), or None without a timer."""
-        if self.status == DrillStatus.PAUSED:
-            return self.paused_remaining
-        if self.status != DrillStatus.RUNNING or self.scene_deadline is None:
-            return None
-        return max(0, math.ceil((self.scene_deadline - now).total_seconds()))
+        return remaining_seconds(self.status, self.scene_deadline, self.paused_remaining, now)
 
     def roles_of(self, participant: Participant) -> list[str]:
         """The scenario role ids ``participant`` plays, in the scenario's order."""
@@ -175,6 +213,10 @@ class Participant(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     # Only the hash: the token itself lives in the guest's signed session cookie.
     token_hash: Mapped[str | None] = mapped_column(String(64))
+    # Hash of the guest's device cookie, so joining again from the same browser gives the seat back.
+    device_hash: Mapped[str | None] = mapped_column(String(64))
+    # Hash of the seat code the guest's screen shows, which gives the seat back on another device.
+    seat_code_hash: Mapped[str | None] = mapped_column(String(64))
     joined_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

@@ -117,7 +117,8 @@ class SoloScreen:
 
 def solo_screen(run: SoloRun) -> SoloScreen:
     """Build the person's view of their run."""
-    # role_screen reads scenario, state, status and remaining_seconds; a SoloRun has all four.
+    # role_screen reads scenario, state, status and remaining_seconds; a SoloRun has all four (and no
+    # assignments, which role_screen does without).
     screen = role_screen(run, run.role_id, [run.role_id], utcnow())  # type: ignore[arg-type]
     pending = unanswered(run.scenario, run.state, run.role_id) if not run.is_ended else []
     return SoloScreen(run=run, screen=screen, step=last_step(run), pending_checkpoints=pending)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import xapi
 from app.authoring.access import may_read_version
 from app.extensions import db
 from app.models import ScenarioVersion
@@ -217,6 +218,8 @@ def _append(run: SoloRun, events: list[dict[str, Any]], role: str | None, key: s
     version = run.state_version
     now = utcnow()
     for offset, (payload, by, idempotency_key) in enumerate(rows, start=1):
+        if by is not None:
+            xapi.record_solo_event(run, version + offset, payload, now)
         db.session.add(
             SoloEvent(
                 run_id=run.id,

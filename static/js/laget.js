@@ -47,3 +47,71 @@ function makeScrollingTablesFocusable(root) {
 document.addEventListener("DOMContentLoaded", () => makeScrollingTablesFocusable(document));
 document.addEventListener("htmx:afterSettle", (event) => makeScrollingTablesFocusable(event.detail.elt));
 window.addEventListener("resize", () => makeScrollingTablesFocusable(document));
+
+// A choice form is kept across polls (hx-preserve) while the choices stay the same; when a choice opens
+// or closes mid-scene the server names the form anew and the poll swaps it. The person's picked but
+// unconfirmed choice is then picked again in the new form of the same scene and role, if it is still
+// offered, and focus goes back to it if it was there.
+let pickedChoice = null;
+
+function choiceForm(form) {
+  const field = (name) => form.querySelector(`input[name=${name}]`)?.value ?? "";
+  return `${field("scene")} ${field("role")}`;
+}
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  pickedChoice = null;
+  if (event.detail.requestConfig?.verb !== "get") {
+    return;
+  }
+  const picked = event.detail.target.querySelector("form.choices input[name=choice]:checked");
+  if (picked) {
+    pickedChoice = {
+      form: choiceForm(picked.form),
+      value: picked.value,
+      focused: document.activeElement === picked,
+    };
+  }
+});
+
+document.addEventListener("htmx:afterSettle", () => {
+  if (pickedChoice === null) {
+    return;
+  }
+  const { form, value, focused } = pickedChoice;
+  pickedChoice = null;
+  const again = [...document.querySelectorAll("form.choices input[name=choice]")].find(
+    (input) => input.value === value && choiceForm(input.form) === form,
+  );
+  if (again && !again.checked) {
+    again.checked = true;
+    if (focused) {
+      again.focus();
+    }
+  }
+});
+
+// When a poll swaps the participant screen while focus is in it (a choice or checkpoint form that the new
+// scene replaces), focus would fall to the page and the next Tab land in the footer. It goes to the new
+// scene's heading (or the ending's) instead; focus that htmx could keep (same id) is left where it is.
+let focusWasInSwap = false;
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const active = document.activeElement;
+  focusWasInSwap = Boolean(active && active !== document.body && event.detail.target.contains(active));
+});
+
+document.addEventListener("htmx:afterSettle", () => {
+  if (!focusWasInSwap) {
+    return;
+  }
+  focusWasInSwap = false;
+  const active = document.activeElement;
+  if (active && active !== document.body && document.contains(active)) {
+    return;
+  }
+  const heading = document.querySelector("#scene-heading, #ending-heading");
+  if (heading) {
+    heading.focus();
+  }
+});

@@ -531,7 +531,8 @@ def test_an_author_of_another_organisation_cannot_be_a_co_author(app, writer, dr
     [
         "",
         "---\nid: x\ntitle: y\n---\n",
-        "---\nid: x\ntitle: Y\nlanguage: nb\nsummary: s\nroles:\n  - id: a\n    name: A\n---\n"
+        "---\nid: x\ntitle: Y\nlanguage: nb\nsummary: s\nroles:\n"
+        "  - id: a\n    name: A\n    service: skole\n---\n"
         "# Innledning\n\nHei.\n",
         MINIMAL.replace("# Scene: Uke 2 {#uke2 dag=7}", "# Scene: Uke 2 {#uke1 dag=7}"),
     ],

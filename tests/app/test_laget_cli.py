@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from app import cli as cli_module
+from app import serving
 from app.cli import cli
 from app.extensions import db
 from app.install import HTMX_VERSION
@@ -68,13 +72,17 @@ def test_users_create_refuses_duplicates_and_short_passwords(runner):
 def test_serve_migrates_creates_the_demo_account_once_and_serves(app, runner, monkeypatch):
     served = []
     monkeypatch.setattr(cli_module, "_run_setup", lambda only_missing: None)
-    monkeypatch.setattr("waitress.serve", lambda wsgi, **kw: served.append(kw))
+    monkeypatch.setattr(serving, "serve", lambda factory, *args: served.append(args))
 
-    first = runner.invoke(cli, ["serve", "--port", "5099"])
+    first = runner.invoke(cli, ["serve", "--port", "5099", "--workers", "3"])
     assert first.exit_code == 0, first.output
     assert cli_module.DEMO_EMAIL in first.output
-    password = first.output.split("Passord:", 1)[1].split()[0]
-    assert served == [{"host": "127.0.0.1", "port": 5099, "threads": 8}]
+    assert served == [("127.0.0.1", 5099, 3, 4)]
+    # Not a terminal (as under systemd): the password goes to a private file, never to the output.
+    password_file = Path(app.instance_path) / cli_module.DEMO_PASSWORD_FILE
+    password = password_file.read_text().strip()
+    assert password not in first.output and str(password_file) in first.output
+    assert password_file.stat().st_mode & 0o777 == 0o600
     with app.app_context():
         demo = User.by_email(cli_module.DEMO_EMAIL)
         assert demo.role is Role.FACILITATOR
@@ -124,11 +132,12 @@ def test_serve_starts_without_htmx_when_npm_is_missing(app, runner, monkeypatch,
     monkeypatch.setattr("shutil.which", lambda name: None)
     monkeypatch.setattr(cli_module, "htmx_installed", lambda static_folder: False)
     monkeypatch.setattr(cli_module, "_translations_dir", lambda: tmp_path)
-    monkeypatch.setattr("waitress.serve", lambda wsgi, **kw: served.append(kw))
+    monkeypatch.setattr(serving, "serve", lambda factory, *args: served.append(args))
     result = runner.invoke(cli, ["serve"])
     assert result.exit_code == 0, result.output
     assert "npm ble ikke funnet" in result.output
-    assert served
+    # One worker process per core unless told otherwise.
+    assert served == [("127.0.0.1", 5000, os.cpu_count(), 4)]
 
 
 def test_setup_if_missing_skips_finished_steps(runner, monkeypatch):

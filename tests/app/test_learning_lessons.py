@@ -66,9 +66,16 @@ def test_opening_a_lesson_puts_the_course_in_progress_and_resume_returns_there(c
     assert "Fortsett der du slapp" in html
 
 
+def answer_lesson_questions(client) -> None:
+    """Answer the fixture's two lesson questions, so their lessons can be marked as done."""
+    post(client, f"{COURSE}/start/questions/q-start", f"{COURSE}/start", option="b")
+    post(client, f"{COURSE}/midt/questions/q-flere", f"{COURSE}/midt", option="a")
+
+
 def test_marking_lessons_done_moves_on_and_counts(client, auth):
     auth.login()
     client.get(f"{COURSE}/start")
+    answer_lesson_questions(client)
     response = post(client, f"{COURSE}/start/done", f"{COURSE}/start")
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"{COURSE}/midt")
@@ -93,6 +100,44 @@ def test_the_last_lesson_leads_to_the_course_while_earlier_ones_are_not_done(cli
     assert "Noen leksjoner er ikke markert som fullført ennå." in html
     assert "1 av 4 leksjoner fullført" in html
     assert "Prøven åpner når du har fullført alle leksjonene." in html
+
+
+def test_a_lesson_is_not_done_until_its_questions_are_answered(client, auth):
+    auth.login()
+    html = client.get(f"{COURSE}/start").get_data(as_text=True)
+    assert "Svar på spørsmålet i leksjonen før du markerer den som fullført." in html
+    response = post(client, f"{COURSE}/start/done", f"{COURSE}/start")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{COURSE}/start#question-q-start")
+    html = client.get(f"{COURSE}/start").get_data(as_text=True)
+    assert "Svar på spørsmålene i leksjonen før du markerer den som fullført." in html
+    assert "0 av 4 leksjoner fullført" in client.get(COURSE).get_data(as_text=True)
+    # A wrong answer is still an answer: the learner has worked through the question and seen why.
+    post(client, f"{COURSE}/start/questions/q-start", f"{COURSE}/start", option="a")
+    assert "før du markerer den som fullført" not in client.get(f"{COURSE}/start").get_data(as_text=True)
+    response = post(client, f"{COURSE}/start/done", f"{COURSE}/start")
+    assert response.headers["Location"].endswith(f"{COURSE}/midt")
+    # A lesson without questions can be marked at once.
+    response = post(client, f"{COURSE}/ov/done", f"{COURSE}/ov")
+    assert response.headers["Location"].endswith(f"{COURSE}/slutt")
+    assert "2 av 4 leksjoner fullført" in client.get(COURSE).get_data(as_text=True)
+
+
+def _option_order(html: str, question: str) -> list[str]:
+    block = html.split(f'id="question-{question}"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'name="option" value="([a-z])"', block)
+
+
+def test_lesson_options_are_shuffled_per_learner_and_stable(client, auth, make_user, client_for):
+    auth.login()
+    first = _option_order(client.get(f"{COURSE}/midt").get_data(as_text=True), "q-flere")
+    assert sorted(first) == ["a", "b", "c", "d"]
+    assert _option_order(client.get(f"{COURSE}/midt").get_data(as_text=True), "q-flere") == first
+    orders = {tuple(first)}
+    for number in range(6):
+        other = client_for(make_user(email=f"laerer{number}@fjordvik.test"))
+        orders.add(tuple(_option_order(other.get(f"{COURSE}/midt").get_data(as_text=True), "q-flere")))
+    assert len(orders) > 1  # seven learners with one shared order would mean no shuffling
 
 
 def test_lesson_shows_its_markdown_rendered_safely(client, auth, app):
@@ -198,6 +243,34 @@ def test_empty_reflection_comes_back_with_the_error_on_the_field(client, auth):
     assert re.search(r'<textarea[^>]*aria-invalid="true"', html)
 
 
+def test_a_saved_reflection_can_be_deleted_even_with_the_box_emptied(app, client, auth):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import AuditEvent
+    from app.models.learning import ReflectionNote
+
+    auth.login()
+    _save_reflection(client, "Noe jeg ikke vil ha liggende.")
+    page = client.get(f"{COURSE}/start").get_data(as_text=True)
+    assert 'value="Slett refleksjonen"' in page
+    response = post(
+        client,
+        f"{COURSE}/start/reflections/r-start",
+        f"{COURSE}/start",
+        **{"r-start-text": "", "r-start-delete": "Slett refleksjonen"},
+    )
+    assert response.status_code == 303
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Refleksjonen er slettet." in html and "Noe jeg ikke vil ha liggende." not in html
+    assert 'value="Slett refleksjonen"' not in html
+    with app.app_context():
+        assert db.session.scalar(select(ReflectionNote)) is None
+        assert db.session.scalar(
+            select(AuditEvent.detail).where(AuditEvent.action == "reflections_cleared")
+        ) == {"count": 1}
+
+
 class _Org:
     """Stands in for an organisation where ``make_user`` only needs its id."""
 
@@ -252,7 +325,7 @@ def test_practice_block_posts_to_solo_with_the_origin(client, auth):
 def test_lesson_images_come_from_the_course_folder(client, auth):
     auth.login()
     html = client.get(f"{COURSE}/start").get_data(as_text=True)
-    assert f'<img src="http://localhost{COURSE}/bilder/diagram.svg" alt="Et enkelt diagram">' in html
+    assert f'<img src="{COURSE}/bilder/diagram.svg" alt="Et enkelt diagram">' in html
     response = client.get(f"{COURSE}/bilder/diagram.svg")
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"

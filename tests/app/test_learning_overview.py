@@ -203,6 +203,30 @@ def test_drill_participation_counts_drills_of_the_last_twelve_months(app, town, 
     assert people["psych"].id not in counts
 
 
+def test_drill_participation_leaves_out_test_and_incomplete_drills(app, town, make_drill, make_user):
+    from app.extensions import db
+    from app.learning.overview import drill_participation
+    from app.models import Drill
+    from app.models import Participant
+    from app.models import utcnow
+
+    org, _, people = town
+    facilitator = make_user(role="facilitator", org=org)
+    now = utcnow()
+    marks = [{}, {"is_test": True}, {"incomplete": True}]
+    drill_ids = [make_drill(facilitator=facilitator).id for _ in marks]
+    with app.app_context():
+        for drill_id, mark in zip(drill_ids, marks, strict=True):
+            drill = db.session.get(Drill, drill_id)
+            drill.started_at = now - timedelta(days=5)
+            for name, value in mark.items():
+                setattr(drill, name, value)
+            db.session.add(Participant(drill_id=drill_id, display_name="Kari", user_id=people["teacher"].id))
+        db.session.commit()
+        counts = drill_participation([people["teacher"].id], now - timedelta(days=365))
+    assert counts[people["teacher"].id][0] == 1
+
+
 def test_overview_page_shows_drill_participation(app, town, make_drill, make_user, client_for):
     from app.extensions import db
     from app.models import Drill

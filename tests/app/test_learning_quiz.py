@@ -28,9 +28,16 @@ def app_config(tmp_path: Path) -> dict:
     return {"COURSE_LIBRARY": str(library)}
 
 
+# The fixture's lesson questions and an answer to each; a lesson is done only once its questions are answered.
+LESSON_ANSWERS = {"start": {"q-start": ["b"]}, "midt": {"q-flere": ["a", "b"]}}
+
+
 def finish_lessons(client) -> None:
     for lesson in LESSONS:
         token = csrf_token(client, f"{COURSE}/{lesson}")
+        for question, chosen in LESSON_ANSWERS.get(lesson, {}).items():
+            data = {"csrf_token": token, "option": chosen}
+            client.post(f"{COURSE}/{lesson}/questions/{question}", data=data)
         client.post(f"{COURSE}/{lesson}/done", data={"csrf_token": token})
 
 
@@ -247,6 +254,19 @@ def test_certificate_pdf_names_the_learner_course_dates_and_organisation(client,
     assert completion.certificate_number in text
     assert "Testkommune" in text
     assert "/StructTreeRoot" in str(reader.trailer["/Root"].keys())
+    # Every export goes into the audit trail.
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import AuditEvent
+
+    with app.app_context():
+        recorded = db.session.execute(
+            select(AuditEvent.actor_id, AuditEvent.detail).where(
+                AuditEvent.action == "certificate_downloaded"
+            )
+        ).all()
+    assert recorded == [(learner.id, {"course": "mini-kurs"})]
 
 
 def test_certificate_only_for_its_owner_and_only_when_valid(client, auth, make_user, client_for):
@@ -256,3 +276,15 @@ def test_certificate_only_for_its_owner_and_only_when_valid(client, auth, make_u
     _pass(client)
     other = client_for(make_user(role="admin"))
     assert other.get(f"{COURSE}/certificate").status_code == 404
+
+
+def test_the_error_summary_names_the_blank_question_by_its_number_in_the_quiz(client, auth):
+    attempt = quiz_ready(client, auth)
+    _, order, _ = open_quiz(client)
+    blank = order[-1][0]  # the last question shown, never "Spørsmål 1"
+    answers = {question: "a" for question, _ in order if question != blank}
+    html = send_quiz(client, attempt, answers).get_data(as_text=True)
+    start = html.index('class="form-error"')
+    summary = html[start : html.index("</ul>", start)]
+    assert f'<a href="#q-{blank}-legend">Spørsmål {len(order)}</a>' in summary
+    assert "Spørsmål 1<" not in summary

@@ -41,3 +41,20 @@ def test_rendering_is_cached_per_text():
 
 def test_empty_text_renders_nothing():
     assert render_markdown("") == ""
+
+
+def test_remote_images_are_dropped_and_own_or_embedded_ones_shown():
+    png = "data:image/png;base64,iVBORw0KGgo="
+    html = str(
+        render_markdown(
+            f"![Kart](https://eksempel.no/kart.png) ![Logo](/static/img/logo.png) ![Bilde]({png})"
+        )
+    )
+    assert "eksempel.no" not in html and "Kart" in html
+    assert '<img src="/static/img/logo.png" alt="Logo">' in html
+    assert f'<img src="{png}" alt="Bilde">' in html
+
+
+def test_an_embedded_image_address_is_no_link_target():
+    html = str(render_markdown("[se her](data:image/png;base64,iVBORw0KGgo=)"))
+    assert "href" not in html and "se her" in html

@@ -98,7 +98,7 @@ def test_the_library_sync_command(app, runner, minimal_library, tmp_path):
 def test_serve_loads_the_library_after_migrating(app, runner, monkeypatch, minimal_library):
     app.config["SCENARIO_LIBRARY"] = str(minimal_library)
     monkeypatch.setattr(cli_module, "_run_setup", lambda only_missing: None)
-    monkeypatch.setattr("waitress.serve", lambda wsgi, **kw: None)
+    monkeypatch.setattr("app.serving.serve", lambda *args: None)
     result = runner.invoke(cli, ["serve"])
     assert result.exit_code == 0, result.output
     assert "La inn scenariet «Et lite scenario»" in result.output

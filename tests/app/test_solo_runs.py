@@ -413,17 +413,16 @@ def test_the_personal_debrief_shows_the_players_choices_against_the_expert(clien
     assert "Totalt:" in html
 
 
-def test_critical_flags_come_first_in_the_debrief(client, auth, app, library):
+def test_a_cautious_team_hesitates_but_makes_no_critical_error(client, auth, app, library):
     auth.login()
-    url = started(client, scenario="blamerker-i-barnehagen", role="kontaktlaerer", profile="cautious")
+    url = started(client, scenario="blamerker-i-barnehagen", role="pedagogisk-leder", profile="cautious")
     finish(client, app, url)
     html = client.get(f"{url}/debrief").get_data(as_text=True)
     run = run_row(app, url)
-    # The cautious child welfare service never calls the police: a critical error of the team.
-    assert [f["role"] for f in run.report["flags"] if f["severity"] == "critical"] == ["bvt"]
-    assert html.index("Kritiske feil") < html.index("Samlet resultat")
-    assert "Barneverntjenesten (spilt for deg):" in html
-    assert run.total is not None and run.total <= 50
+    # The cautious roles stay within the law; what is critical here is the person's own doing.
+    assert all(f["role"] == "pedagogisk-leder" for f in run.report["flags"] if f["severity"] == "critical")
+    assert "Samlet resultat" in html
+    assert run.total is not None and run.total < 90
 
 
 def test_restart_starts_a_new_run_with_the_same_settings(client, auth, app, library):

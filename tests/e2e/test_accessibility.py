@@ -77,6 +77,11 @@ def test_pages_have_no_axe_violations(live_server, browser, axe_source) -> None:
     phone.get_by_role("button", name="Bli med").click()
     phone.wait_for_url(f"{base}/drills/{public_id}/play*")
     problems["participant (lobby)"] = audit(phone)
+    facilitator.goto(console)
+    facilitator.get_by_role("button", name="La deltakerne ta en ledig rolle selv").click()
+    phone.reload()
+    assert phone.get_by_role("heading", name="Ledige roller").is_visible()
+    problems["participant (lobby, open roles)"] = audit(phone)
 
     facilitator.goto(console)
     for select_box in facilitator.locator("form.assign-form select").all():
@@ -84,11 +89,42 @@ def test_pages_have_no_axe_violations(live_server, browser, axe_source) -> None:
     facilitator.get_by_role("button", name="Lagre rollene").click()
     facilitator.get_by_role("button", name="Start øvelsen").click()
     problems["console (running)"] = audit(facilitator)
+    # "Gå til neste scene" asks first: the opened confirmation, with who has not chosen.
+    facilitator.locator("summary", has_text="Gå til neste scene").click()
+    assert facilitator.get_by_role("button", name="Ja, gå til neste scene").is_visible()
+    problems["console (advance confirmation)"] = audit(facilitator)
     phone.reload()
     problems["participant (scene)"] = audit(phone)
     # The polled fragment swapped in by htmx must stay clean too.
     phone.wait_for_timeout(2500)
     problems["participant (after htmx poll)"] = audit(phone)
+
+    # Marking the drill as a test, then the delete confirmation: as it opens, refused without the tick,
+    # and on a phone-sized screen.
+    facilitator.goto(console)
+    facilitator.get_by_role("button", name="Merk som test").click()
+    problems["console (test drill)"] = audit(facilitator)
+    facilitator.get_by_role("link", name="Slett testøvelsen …").click()
+    facilitator.wait_for_url(f"{console}/delete")
+    problems["delete test drill"] = audit(facilitator)
+    facilitator.get_by_role("button", name="Slett testøvelsen").click()
+    facilitator.wait_for_load_state()
+    assert facilitator.get_by_role("alert").count() == 1
+    problems["delete test drill (not ticked)"] = audit(facilitator)
+    wide = facilitator.viewport_size
+    facilitator.set_viewport_size({"width": 390, "height": 844})
+    facilitator.goto(f"{console}/delete")
+    assert facilitator.evaluate("() => document.documentElement.scrollWidth") <= 390
+    problems["delete test drill (390 px)"] = audit(facilitator)
+    facilitator.set_viewport_size(wide)
+
+    # Ended before an ending: the debrief opens with the incomplete banner.
+    facilitator.goto(console)
+    facilitator.locator("summary", has_text="Avslutt øvelsen").click()
+    facilitator.get_by_role("button", name="Avslutt nå").click()
+    facilitator.goto(f"{base}/debrief/{public_id}")
+    assert facilitator.get_by_role("heading", name="Ufullstendig øvelse").is_visible()
+    problems["debrief (incomplete)"] = audit(facilitator)
 
     found = {page: issues for page, issues in problems.items() if issues}
     assert found == {}, "\n".join(f"{page}: {issue}" for page, issues in found.items() for issue in issues)

@@ -1,9 +1,10 @@
 """A learner takes a whole course in real Chromium, and the unit leader then sees the certificate.
 
-The learner works through every lesson of «Bekymringssamtalen» (answering a question through htmx
-on the way), fails the final quiz once, passes on the retry with the questions in a new order,
-downloads the certificate (its PDF text checked for name, course and validity date), and the unit
-leader's overview shows the learner as valid until that date. Every page kind is audited with axe.
+The learner works through every lesson of «Bekymringssamtalen» (answering every lesson question
+through htmx, since a lesson only counts as completed once its questions are answered), fails the
+final quiz once, passes on the retry with the questions in a new order, downloads the certificate
+(its PDF text checked for name, course and validity date), and the unit leader's overview shows the
+learner as valid until that date. Every page kind is audited with axe.
 """
 
 from __future__ import annotations
@@ -109,6 +110,15 @@ def test_learner_completes_a_course_and_the_leader_sees_it(live_server, browser,
             # Focus moves to the verdict, so keyboard and screen-reader users land on the feedback.
             assert learner.evaluate("document.activeElement.classList.contains('lesson-verdict')")
             problems["lesson (after answer)"] = audit(learner)
+        # A lesson is completed only once its questions are answered.
+        for question in lesson.questions[1 if number == 0 else 0 :]:
+            block = learner.locator(f"#question-{question.id}")
+            for option in (o for o in question.options if o.correct):
+                block.locator(f'input[value="{option.id}"]').check()
+                if question.kind != "multiple":
+                    break
+            block.get_by_role("button", name="Sjekk svaret").click()
+            block.locator(".lesson-verdict").wait_for()
         if number + 1 < len(course.lessons):
             learner.get_by_role("button", name="Marker som fullført og gå videre").click()
         else:

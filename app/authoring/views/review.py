@@ -13,6 +13,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.authoring import access
 from app.authoring import screens
@@ -139,6 +140,8 @@ def _decision(public_id: str, action: Decide, done: str, reason_required: bool =
         form.body.errors = [_("Skriv kort hva forfatteren bør endre før du sender scenariet tilbake.")]
         return _review_page(scenario, decision_form=form, status=422)
     action(scenario, current_author(), form.body.data or "")
+    if scenario.published_number is not None and action is services.approve:
+        record_audit("scenario_published", scenario, detail={"version": scenario.published_number})
     db.session.commit()
     flash(done, "success")
     return redirect(url_for("authoring.index"), 303)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.authoring import access
 from app.authoring import queries
@@ -79,6 +80,7 @@ def sharing(public_id: str) -> Response | tuple[str, int]:
         db.session.rollback()
         form.sharing.errors = [refusal_text(error)]
         return overview(scenario, 403 if error.reason == "share_all" else 422, sharing_form=form)
+    record_audit("scenario_sharing_changed", scenario, detail={"sharing": scenario.sharing.value})
     db.session.commit()
     return back_to(scenario, _("Delingen er lagret."))
 
@@ -124,6 +126,7 @@ def retire(public_id: str) -> Response | tuple[str, int]:
         services.retire(scenario)
     except services.AuthoringError as error:
         return refused(scenario, error)
+    record_audit("scenario_retired", scenario)
     db.session.commit()
     done = _("Scenariet er trukket tilbake fra biblioteket. Øvelser som er laget, beholder sin versjon.")
     return back_to(scenario, done)

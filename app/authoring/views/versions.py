@@ -7,15 +7,18 @@ from flask import make_response
 from flask import render_template
 from flask_login import current_user
 
+from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.authoring import access
 from app.authoring import graphs
+from app.authoring import scorecards
 from app.authoring import screens
 from app.authoring import services
 from app.authoring.blueprint import bp
 from app.authoring.loading import get_scenario
 from app.authoring.loading import get_version
 from app.authoring.loading import number_arg
+from app.extensions import db
 from app.models import Role
 
 
@@ -30,15 +33,16 @@ def versions(public_id: str) -> str:
 @bp.get("/<public_id>/versions/<int:number>")
 @role_required(Role.AUTHOR)
 def version(public_id: str, number: int) -> str:
-    """Show one saved version with line numbers and the checker's verdict."""
+    """Show one saved version with line numbers, the checker's verdict, test play and its scores."""
     scenario = get_scenario(public_id)
     saved = get_version(scenario, number)
+    readable = access.may_read_version(current_user, saved)
+    context = screens.saved_version_context(saved, services.comments_for(scenario, saved), readable)
     return render_template(
         "authoring/version.html",
         scenario=scenario,
-        **screens.saved_version_context(
-            saved, services.comments_for(scenario, saved), access.may_read_version(current_user, saved)
-        ),
+        scorecards=scorecards.version_scorecards(saved, readable and context["verdict"].ok),
+        **context,
     )
 
 
@@ -46,7 +50,10 @@ def version(public_id: str, number: int) -> str:
 @role_required(Role.AUTHOR)
 def export(public_id: str, number: int) -> Response:
     """Download a version as its exact Markdown text."""
-    saved = get_version(get_scenario(public_id), number)
+    scenario = get_scenario(public_id)
+    saved = get_version(scenario, number)
+    record_audit("scenario_exported", scenario, detail={"version": number})
+    db.session.commit()
     response = make_response(saved.source)
     response.mimetype = "text/markdown"
     response.charset = "utf-8"

@@ -1,10 +1,13 @@
-"""The catalogue of courses, one course's page, and the images a course shows."""
+"""The catalogue of courses, one course's page, the images a course shows, and its SCORM package."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import Response
 from flask import abort
 from flask import render_template
+from flask import url_for
 
 from app.auth.decorators import role_required
 from app.learning import overview as overview_service
@@ -15,6 +18,7 @@ from app.learning.library import load_courses
 from app.learning.loading import current_learner
 from app.learning.loading import get_course
 from app.models import Role
+from courses.scorm import build_package
 
 IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
@@ -55,4 +59,16 @@ def image(course_id: str, name: str) -> Response:
     response = Response(path.read_bytes(), mimetype=IMAGE_TYPES[path.suffix.lower()])
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.get("/<course_id>/scorm.zip")
+@role_required(Role.ADMIN)
+def scorm_package(course_id: str) -> Response:
+    """Download a course as a SCORM 1.2 package for the municipality's learning platform (admins only)."""
+    loaded = get_course(course_id)
+    course_url = url_for("learning.course", course_id=loaded.id, _external=True)
+    package = build_package(loaded.course, Path(loaded.course.path).parent, course_url)
+    response = Response(package, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{loaded.id}-scorm12.zip"'
     return response

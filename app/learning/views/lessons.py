@@ -12,6 +12,7 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
+from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.htmx import is_htmx
@@ -59,10 +60,16 @@ def _lesson_page(
     for question_id in question_errors or {}:
         answers.pop(question_id, None)
     position = [item.id for item in loaded.lessons].index(lesson.id)
+    blocks = [
+        services.for_learner(user, loaded.id, block) if isinstance(block, Question) else block
+        for block in lesson.blocks
+    ]
     return render_template(
         "learning/lesson.html",
         loaded=loaded,
         lesson=lesson,
+        blocks=blocks,
+        unanswered=services.unanswered_in_lesson(user, loaded, lesson),
         position=position + 1,
         previous=loaded.lessons[position - 1] if position > 0 else None,
         following=loaded.next_lesson(lesson.id),
@@ -92,12 +99,17 @@ def lesson(course_id: str, lesson_id: str) -> str:
 @bp.post("/<course_id>/<lesson_id>/done")
 @role_required(Role.PARTICIPANT)
 def mark_done(course_id: str, lesson_id: str) -> Response:
-    """Mark the lesson as done and go on: to the next lesson, after the last to the quiz once it is open."""
+    """Mark the lesson as done once its questions are answered and go on: next lesson, or the quiz."""
     loaded = get_course(course_id)
     current = get_lesson(loaded, lesson_id)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    services.complete_lesson(current_learner(), loaded, current.id)
+    if services.complete_lesson(current_learner(), loaded, current.id) is None:
+        missing = services.unanswered_in_lesson(current_learner(), loaded, current)
+        flash(_("Svar på spørsmålene i leksjonen før du markerer den som fullført."), "error")
+        anchor = f"question-{missing[0]}"
+        url = url_for("learning.lesson", course_id=loaded.id, lesson_id=current.id, _anchor=anchor)
+        return redirect(url, 303)
     db.session.commit()
     following = loaded.next_lesson(current.id)
     if following is not None:
@@ -145,7 +157,7 @@ def _answer_response(
         context = {
             "loaded": loaded,
             "lesson": current,
-            "question": question,
+            "question": services.for_learner(current_learner(), loaded.id, question),
             "answer": view,
             "error": error,
             "fresh": True,
@@ -170,9 +182,15 @@ def reflect(course_id: str, lesson_id: str, reflection_id: str) -> Response | tu
     form = ReflectionForm(prefix=block.id)
     if not form.validate_on_submit():
         return _lesson_page(loaded, current, forms={block.id: form}), 422
-    services.save_reflection(current_learner(), loaded.id, block.id, form.text.data)
-    db.session.commit()
-    flash(_("Refleksjonen er lagret. Bare du kan se den."), "success")
+    if form.delete.data:
+        if services.delete_reflection(current_learner(), loaded.id, block.id):
+            record_audit("reflections_cleared", current_learner(), detail={"count": 1})
+        db.session.commit()
+        flash(_("Refleksjonen er slettet."), "success")
+    else:
+        services.save_reflection(current_learner(), loaded.id, block.id, form.text.data)
+        db.session.commit()
+        flash(_("Refleksjonen er lagret. Bare du kan se den."), "success")
     url = url_for(
         "learning.lesson", course_id=loaded.id, lesson_id=current.id, _anchor=f"reflection-{block.id}"
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -14,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.admin.forms import RoleForm
+from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.learning import leaders
@@ -50,6 +50,8 @@ def overview() -> str:
 def overview_csv() -> Response:
     """Download the overview as a CSV file that Excel opens with Norwegian letters intact."""
     body = overview_service.overview_csv(_overview(), screens.state_words())
+    record_audit("course_overview_exported", detail={"unit": request.args.get("unit", "")[:40]})
+    db.session.commit()
     response = Response(body.encode("utf-8-sig"), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="kursoversikt.csv"'
@@ -70,10 +72,7 @@ def set_led_units(user_id: int) -> Response | tuple[str, int]:
     chosen = set(form.units.data or [])
     units = [unit for unit in user.organisation.units if str(unit.id) in chosen]
     leaders.set_led_units(user, units)
+    record_audit("unit_leader_changed", user, detail={"units": len(units)})
     db.session.commit()
-    current_app.logger.info(
-        "unit leader changed",
-        extra={"event": "unit_leader_changed", "actor_id": current_user.id, "target": repr(user)},
-    )
     flash(leaders.saved_message(user, units), "success")
     return redirect(url_for("admin.show", user_id=user.id), 303)

@@ -12,6 +12,7 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
+from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.learning import screens
@@ -127,6 +128,8 @@ def certificate(course_id: str) -> Response:
         abort(404)
     html = render_template("learning/certificate.html", loaded=loaded, completion=completion, user=user)
     pdf = HTML(string=html, base_url=request.host_url).write_pdf(pdf_variant="pdf/ua-1")
+    record_audit("certificate_downloaded", user, detail={"course": loaded.id})
+    db.session.commit()
     response = Response(pdf, mimetype="application/pdf")
     filename = f"kursbevis-{loaded.id}-{completion.completed_on.isoformat()}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
