@@ -392,7 +392,11 @@ class _Checker:
 
 def _path_text(path: list[tuple[str, list[tuple[str, str]]]]) -> str:
     """`uke1 (kontaktlaerer: vent) → uke2`: the scenes in order, with the choices that passed the item by."""
+    shown = [*path[:4], None, *path[-4:]] if len(path) > 9 else path  # a long way: its ends are enough
     return " → ".join(
-        scene + (" (" + ", ".join(f"{role}: {choice}" for role, choice in picks) + ")" if picks else "")
-        for scene, picks in path
+        "…"
+        if step is None
+        else step[0]
+        + (" (" + ", ".join(f"{role}: {choice}" for role, choice in step[1]) + ")" if step[1] else "")
+        for step in shown
     )

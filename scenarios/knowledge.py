@@ -11,6 +11,7 @@ names one path that gets there without it.
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -38,6 +39,7 @@ class _Combo:
     sets: frozenset[str]
     clears: frozenset[str]
     shares: tuple[tuple[str, str, str], ...]  # (sender, info, receiver)
+    given: frozenset[Pair]  # (receiver, info) of every share, whoever knows it
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Knowledge:
     def __init__(self, scenario: Scenario, facts: Facts | None = None) -> None:
         self.s = scenario
         self.facts = facts or Facts(scenario)
+        self._trees: dict[Pair, dict[str, tuple[str, _Way] | None]] = {}
+        self._prefixes: dict[tuple[str, str, str], tuple[Step, ...]] = {}
 
     @cached_property
     def _combos(self) -> dict[str, tuple[_Combo, ...] | None]:
@@ -77,7 +81,8 @@ class Knowledge:
             if size > MAX_COMBINATIONS:
                 result[scene.id] = None
                 continue
-            result[scene.id] = tuple(_combo(dict(pick)) for pick in itertools.product(*options))
+            parts = {id(c): _Parts.of(c) for row in options for _, c in row if c is not None}
+            result[scene.id] = tuple(_combo(dict(pick), parts) for pick in itertools.product(*options))
         return result
 
     @cached_property
@@ -148,6 +153,17 @@ class Knowledge:
             gained = taught if gained is None else gained & taught
         return (gained or frozenset()) | way.learns
 
+    def _teaches(self, way: _Way, known: frozenset[Pair], role: str, info: str) -> bool:
+        """Does every combination allowed on this way give the item to the role? (`_gain` for one pair.)"""
+        if (role, info) in way.learns:
+            return True
+        if not way.combos:
+            return False
+        return all(
+            any(i == info and to == role and (sender, info) in known for sender, i, to in combo.shares)
+            for combo in way.combos
+        )
+
     @cached_property
     def _entry_reveals(self) -> dict[str, frozenset[Pair]]:
         """Items revealed by injects tied to a scene; like the explorer, a timed inject counts as fired."""
@@ -191,31 +207,59 @@ class Knowledge:
         known = self.at_entry
         if scene_id not in known or (role, info) in known[scene_id]:
             return None
+        parent = self._parents_without(role, info)
+        if scene_id not in parent:
+            return [(scene_id, [])]
+        return [*self._steps_to(role, info, scene_id), (scene_id, [])]
+
+    def _steps_to(self, role: str, info: str, scene_id: str) -> tuple[Step, ...]:
+        """The steps before the scene on its tree path, shared by every scene further down that path."""
+        key = (role, info, scene_id)
+        cached = self._prefixes.get(key)
+        if cached is not None:
+            return cached
+        parent = self._parents_without(role, info)
+        chain: list[str] = []
+        node = scene_id
+        while parent[node] is not None and (role, info, node) not in self._prefixes:
+            chain.append(node)
+            node = parent[node][0]
+        steps = self._prefixes.get((role, info, node), ())
+        for child in reversed(chain):
+            previous, way = parent[child]
+            steps = (*steps, (previous, self._avoiding_choices(way, role, info)))
+            self._prefixes[(role, info, child)] = steps
+        self._prefixes.setdefault(key, steps)
+        return steps
+
+    def _parents_without(self, role: str, info: str) -> dict[str, tuple[str, _Way] | None]:
+        """A breadth-first tree of the scenes reachable while the role lacks the item, one per pair.
+
+        SC033 asks about many scenes for the same (role, item); searching once per pair instead of
+        once per scene keeps a 300-scene scenario's check well under a second.
+        """
+        cached = self._trees.get((role, info))
+        if cached is not None:
+            return cached
+        known = self.at_entry
         start = self.s.start.id
         parent: dict[str, tuple[str, _Way] | None] = {start: None}
-        queue = [start]
-        while queue and scene_id not in parent:
-            current = queue.pop(0)
+        queue = deque([start])
+        while queue:
+            current = queue.popleft()
             if (role, info) in known[current] and current != start:
                 continue
             for way in self._ways.get(current, []):
-                if way.target in parent or (role, info) in self._gain(way, known[current]):
+                if way.target in parent or self._teaches(way, known[current], role, info):
                     continue
                 parent[way.target] = (current, way)
                 queue.append(way.target)
-        if scene_id not in parent:
-            return [(scene_id, [])]
-        steps: list[Step] = [(scene_id, [])]
-        node = scene_id
-        while parent[node] is not None:
-            previous, way = parent[node]
-            steps.append((previous, self._avoiding_choices(way, role, info)))
-            node = previous
-        return list(reversed(steps))
+        self._trees[(role, info)] = parent
+        return parent
 
     def _avoiding_choices(self, way: _Way, role: str, info: str) -> list[tuple[str, str]]:
         """The choices, in one allowed combination, of roles that could have given the item but did not."""
-        combo = next((c for c in way.combos if (role, info) not in {(to, i) for _, i, to in c.shares}), None)
+        combo = next((c for c in way.combos if (role, info) not in c.given), None)
         if combo is None:
             return []
         givers = self._givers.get((role, info), frozenset())
@@ -235,14 +279,33 @@ class Knowledge:
         return {key: frozenset(roles) for key, roles in givers.items()}
 
 
-def _combo(chosen: dict[str, Choice | None]) -> _Combo:
-    choices = [c for c in chosen.values() if c is not None]
+def _combo(chosen: dict[str, Choice | None], parts: dict[int, _Parts]) -> _Combo:
+    picked = [parts[id(c)] for c in chosen.values() if c is not None]
+    shares = tuple(share for part in picked for share in part.shares)
     return _Combo(
         chosen=chosen,
-        sets=frozenset(a.name for c in choices for a in c.sets if a.op != "clear"),
-        clears=frozenset(a.name for c in choices for a in c.sets if a.op == "clear"),
-        shares=tuple((c.role, i, to) for c in choices for s in c.shares for i in s.infos for to in s.to),
+        sets=frozenset().union(*(part.sets for part in picked)),
+        clears=frozenset().union(*(part.clears for part in picked)),
+        shares=shares,
+        given=frozenset((to, info) for _, info, to in shares),
     )
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What one choice sets, clears and shares, worked out once and reused in every combination."""
+
+    sets: frozenset[str]
+    clears: frozenset[str]
+    shares: tuple[tuple[str, str, str], ...]
+
+    @classmethod
+    def of(cls, choice: Choice) -> _Parts:
+        return cls(
+            sets=frozenset(a.name for a in choice.sets if a.op != "clear"),
+            clears=frozenset(a.name for a in choice.sets if a.op == "clear"),
+            shares=tuple((choice.role, i, to) for s in choice.shares for i in s.infos for to in s.to),
+        )
 
 
 def guaranteed_by(condition: Condition | None, role: str, info: str) -> bool:
