@@ -31,8 +31,15 @@ def index() -> str:
         drills = history.drills_of_user(current_user._get_current_object())
     else:
         drills = history.drills_of_seats(session.get(SESSION_KEY, {}))
-    guest_seats = not current_user.is_authenticated and bool(session.get(SESSION_KEY))
-    return render_template("participation/index.html", drills=drills, can_forget=guest_seats)
+    guest = not current_user.is_authenticated
+    # A guest's footer links the statements of the municipality whose drill they were in last.
+    slug = drills[0].drill.organisation.slug if guest and drills else None
+    return render_template(
+        "participation/index.html",
+        drills=drills,
+        can_forget=guest and bool(session.get(SESSION_KEY)),
+        statement_slug=slug,
+    )
 
 
 @bp.post("/forget")

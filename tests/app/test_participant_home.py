@@ -182,6 +182,7 @@ def test_a_guest_finds_the_drills_of_this_browser_and_can_forget_them(app, playe
     assert drill.team_name in html and SECOND.name in html
     assert f'href="/debrief/{drill.public_id}/mine.pdf"' in html
     assert "Glem øvelsene på denne enheten" in html
+    assert "Personvernerklæring" in html  # of the drill's municipality, as on the drill's own pages
 
     # The device cookie outlives the session, but alone it shows nobody's drills to the next person.
     later = app.test_client()
