@@ -71,7 +71,7 @@ def _user() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def _device_cookie_name() -> str:
+def device_cookie_name() -> str:
     """The device cookie's name: with the __Host- prefix when cookies are Secure, like the session's."""
     return "__Host-laget_device" if current_app.config["SESSION_COOKIE_SECURE"] else "laget_device"
 
@@ -81,7 +81,7 @@ def _device() -> str:
 
     It only lets a guest who joins a drill again under the same name have their seat back.
     """
-    device = request.cookies.get(_device_cookie_name(), "")
+    device = request.cookies.get(device_cookie_name(), "")
     return device if DEVICE_PATTERN.fullmatch(device) else secrets.token_urlsafe(32)
 
 
@@ -256,7 +256,7 @@ def join_post() -> Response | tuple[str, int] | str:
     response = redirect(url_for("drills.play", public_id=participant.drill.public_id), 303)
     if _user() is None:
         response.set_cookie(
-            _device_cookie_name(),
+            device_cookie_name(),
             device,
             max_age=int(current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()),
             secure=current_app.config["SESSION_COOKIE_SECURE"],
