@@ -89,6 +89,8 @@ class RoleScreen:
     closed_choice: Choice | None = None
     # In the lobby, when the facilitator lets participants choose: the roles nobody has taken yet.
     open_roles: list[Role] = field(default_factory=list)
+    # Checkpoints of scenes the team has left that this role has not answered: open until it does.
+    late_questions: list[tuple[Scene, Checkpoint]] = field(default_factory=list)
 
     @property
     def choices_key(self) -> str:
@@ -279,6 +281,7 @@ def role_screen(drill: Drill, role_id: str | None, roles: list[str], now: dateti
         if getattr(drill, "roles_open", False) and drill.status == DrillStatus.LOBBY
         else [],
         own_waiting=[wording.role_name(scenario, role) for role in waiting if role in roles],
+        late_questions=play.open_checkpoints(scenario, state, role_id) if live and role_id else [],
     )
 
 
