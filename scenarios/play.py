@@ -106,7 +106,7 @@ def apply(scenario: Scenario, state: State, event: Event) -> State:
     if not isinstance(event, Mapping):
         raise Rejected("malformed", "Hendelsen er ikke gyldig.", "The event is malformed.")
     kind = event.get("type")
-    if state["status"] != "running":
+    if state["status"] != "running" and not (kind == "answer" and _answerable_after_ending(state, event)):
         raise Rejected("ended", "Øvelsen er avsluttet.", "The drill has ended.")
     handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
     if handler is None:
@@ -155,18 +155,27 @@ def waiting_for(scenario: Scenario, state: State) -> list[str]:
 
 
 def open_checkpoints(scenario: Scenario, state: State, role: str) -> list[tuple[Scene, Checkpoint]]:
-    """Checkpoints of scenes the team has left that the role has not answered: still open to it."""
-    if state["status"] != "running":
+    """Checkpoints of scenes the team has left that the role has not answered: still open to it.
+
+    They stay open after the team reaches an ending too; a drill stopped before one closes them.
+    """
+    running = state["status"] == "running"
+    if not running and state.get("ending") is None:
         return []
     open_ = []
     for scene_id in _left_scenes(state):
         scene = scenario.scene(scene_id)
-        if scene is None or scene_id == state["scene"]:
+        if scene is None or (running and scene_id == state["scene"]):
             continue
         for checkpoint in scene.checkpoints:
             if role not in state["answers"].get(checkpoint.id, {}):
                 open_.append((scene, checkpoint))
     return open_
+
+
+def _answerable_after_ending(state: State, event: Event) -> bool:
+    """Whether an answer may still come after the drill: the team reached an ending and left that scene."""
+    return state.get("ending") is not None and event.get("scene") in _left_scenes(state)
 
 
 def _left_scenes(state: State) -> list[str]:

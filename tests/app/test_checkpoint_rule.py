@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from tests.conftest import EXPERT_PATH
+from tests.conftest import WAITING_PATH
 from tests.conftest import assign
 from tests.conftest import choose
 from tests.conftest import control
@@ -74,3 +75,41 @@ def test_a_late_answer_is_taken_once_and_only_for_a_scene_the_team_has_left(
     state = drill_state(app, drill.public_id).state
     assert state["answers"]["cp-niva"]["kontaktlaerer"]["option"] == "n1"  # the first answer stands
     assert state["answers"]["cp-niva"].keys() == {"kontaktlaerer"}  # the nurse's is still open to her
+
+
+def test_checkpoints_left_open_at_the_ending_can_be_answered_until_the_debrief_is_made(
+    app, client, auth, make_drill, join_as
+):
+    drill, seats = _running(app, client, auth, make_drill, join_as)
+    code = drill.join_code
+    for role, choice in WAITING_PATH:  # the nurse's choice ends the drill; nobody has answered
+        assert choose(seats[role], drill, role, choice).status_code == 303
+    nurse, teacher = seats["helsesykepleier"], seats["kontaktlaerer"]
+    html = nurse.get(f"/drills/{drill.public_id}/play").get_data(as_text=True)
+    assert 'id="ending-heading"' in html and "Sjekkpunkt fra «Uke 1»" in html
+
+    response = _answer(nurse, drill, "helsesykepleier", "cp-niva", "n0", "uke1")
+    assert "Svaret ditt er registrert." in nurse.get(response.headers["Location"]).get_data(as_text=True)
+    ended = drill_state(app, drill.public_id)
+    assert ended.state["answers"]["cp-niva"].keys() == {"helsesykepleier"}
+    assert ended.status == "ended" and ended.ended_join_code == code  # the late answer ended nothing again
+
+    assert client.get(f"/debrief/{drill.public_id}").status_code == 200  # the debrief is made now
+    html = teacher.get(f"/drills/{drill.public_id}/play").get_data(as_text=True)
+    assert "Sjekkpunkt fra «Uke 1»" not in html
+    response = _answer(teacher, drill, "kontaktlaerer", "cp-niva", "n0", "uke1")
+    assert "Øvelsen er avsluttet" in teacher.get(response.headers["Location"]).get_data(as_text=True)
+    assert drill_state(app, drill.public_id).state["answers"]["cp-niva"].keys() == {"helsesykepleier"}
+
+
+def test_a_drill_the_facilitator_stops_closes_its_checkpoints(app, client, auth, make_drill, join_as):
+    drill, seats = _running(app, client, auth, make_drill, join_as)
+    for role, choice in EXPERT_PATH[:2]:
+        assert choose(seats[role], drill, role, choice).status_code == 303
+    assert control(client, drill, "end").status_code == 303
+    teacher = seats["kontaktlaerer"]
+    assert "Sjekkpunkt fra «Uke 1»" not in teacher.get(f"/drills/{drill.public_id}/play").get_data(
+        as_text=True
+    )
+    response = _answer(teacher, drill, "kontaktlaerer", "cp-niva", "n0", "uke1")
+    assert "Øvelsen er avsluttet" in teacher.get(response.headers["Location"]).get_data(as_text=True)

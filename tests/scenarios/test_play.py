@@ -183,6 +183,14 @@ def test_a_checkpoint_left_unanswered_stays_open_after_its_scene_until_answered(
         apply(scenario, initial_state(scenario), {**late, "scene": "uke2"})
     assert error.value.code == "stale"
 
+    ended = replay(scenario, [GOOD_PATH[2], {**GOOD_PATH[1], "choice": "vent"}])  # the weak ending
+    assert ended["status"] == "ended" and open_checkpoints(scenario, ended, "kontaktlaerer")
+    after = apply(scenario, ended, late)  # still open after the team reached its ending
+    assert after["answers"]["cp-niva"]["kontaktlaerer"]["option"] == "n1"
+    with pytest.raises(Rejected) as error:
+        apply(scenario, ended, {"type": "choose", "role": "kontaktlaerer", "choice": "meld", "scene": "uke1"})
+    assert error.value.code == "ended"
+
 
 @pytest.mark.parametrize(
     ("events", "event", "code"),
