@@ -5,8 +5,9 @@ then who has joined, eight guests join on their own devices (some take an open r
 facilitator casts the rest), one guest loses the session and takes their seat back with the seat code
 their screen showed, a broadcast reaches both teams, information one role shares opens a choice on the
 receiving role's open screen without a reload, the last to choose sees the outcome of their own
-choice, both teams reach an ending, the overview shows both ended and both debriefs open. One guest
-plays with the keyboard alone, and axe checks every kind of page visited at 390 and 1,280 px.
+choice and can still answer the checkpoint they left, both teams reach an ending, the overview shows
+both ended and both debriefs open. One guest plays with the keyboard alone, and axe checks every kind
+of page visited at 390 and 1,280 px.
 
 The scenario is a small fixture (tests/e2e/fixtures/fagdag.md); the test reads which roles share and
 need what from the scenario's data, never from its ids or wording.
@@ -380,7 +381,18 @@ def test_a_fagdag_of_two_teams(live_server, browser, axe_source, scenario) -> No
             body = page.inner_text(".outcome")
             assert choice.label in body
             assert choice.feedback.split(".")[0] in body
-            audits.check(page, "participant (outcome of the last choice)")
+            # Nobody answered the scene's checkpoint before choosing: it stays open with the next scene.
+            late = page.get_by_role("heading", name=f"Sjekkpunkt fra «{first.title}»")
+            assert late.is_visible()
+            audits.check(page, "participant (outcome of the last choice, checkpoint still open)")
+            checkpoint = first.checkpoints[0]
+            answer = next(option for option in checkpoint.options if option.correct)
+            form = page.locator(f"section[aria-labelledby='cp-heading-{checkpoint.id}'] form")
+            form.get_by_label(answer.label, exact=True).check()
+            form.get_by_role("button", name="Send svaret").click()
+            page.wait_for_load_state()
+            assert "Svaret ditt er registrert." in page.inner_text("body")
+            assert late.count() == 0
 
     # Both teams play on to an ending (team 2 from the start), the keyboard user by keyboard alone.
     for team in range(2):
