@@ -102,6 +102,7 @@ def scenario(live_server) -> Scenario:
 
 @pytest.fixture(scope="module")
 def axe_source() -> None:
+    """Fail clearly when axe-core was not installed at set-up."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run scripts/test, which installs it from npm.")
 
@@ -126,10 +127,12 @@ class Audits:
         page.set_viewport_size(size)
 
     def found(self) -> dict[str, list[str]]:
+        """The pages with problems, each with its list."""
         return {page: issues for page, issues in self.problems.items() if issues}
 
 
 def _page(browser, width: int = 1280) -> Any:
+    """A new person's own browser (context), as wide as their screen."""
     # CSP is bypassed only so axe can be injected; the pages run as they do for people.
     context = browser.new_context(locale="nb-NO", bypass_csp=True, viewport={"width": width, "height": 900})
     return context.new_page()
@@ -152,6 +155,7 @@ def _session_drills(live_server, session_public_id: str) -> list[tuple[str, str,
 
 
 def _participants(live_server, public_id: str) -> list[str]:
+    """Everyone seated in the drill, by name: a reclaimed seat must not add a second place."""
     from app.extensions import db
     from app.models import Drill
     from app.models import Participant
@@ -162,6 +166,7 @@ def _participants(live_server, public_id: str) -> list[str]:
 
 
 def _focused(page) -> dict[str, str]:
+    """What has keyboard focus now, so the keyboard-only player can tell where Tab took them."""
     return page.evaluate(
         "() => { const e = document.activeElement;"
         " return {tag: e ? e.tagName : '', id: e ? e.id : '', name: e ? (e.getAttribute('name') || '') : '',"
@@ -180,6 +185,7 @@ def _tab_to(page, wanted, limit: int = 80) -> dict[str, str]:
 
 
 def _keyboard_join(page, base: str, code: str, name: str) -> None:
+    """Join from the code's link by typing the name and pressing Enter."""
     page.goto(f"{base}/drills/join/{code}")
     _tab_to(page, lambda f: f["name"] == "display_name")
     page.keyboard.type(name)
@@ -204,6 +210,7 @@ def _keyboard_choose(page, choice_id: str) -> None:
 
 
 def _click_choose(page, label: str) -> None:
+    """Pick a choice by its label and confirm it, as most people do on a phone."""
     page.locator("form.choices").get_by_label(label, exact=True).check()
     page.get_by_role("button", name="Bekreft valget").click()
     page.wait_for_load_state()
