@@ -89,6 +89,8 @@ class RoleScreen:
     closed_choice: Choice | None = None
     # In the lobby, when the facilitator lets participants choose: the roles nobody has taken yet.
     open_roles: list[Role] = field(default_factory=list)
+    # Checkpoints of scenes the team has left that this role has not answered: open until it does.
+    late_questions: list[tuple[Scene, Checkpoint]] = field(default_factory=list)
 
     @property
     def choices_key(self) -> str:
@@ -236,8 +238,13 @@ def closed_choice(
     return scene, scene.choice(role_id, chosen)
 
 
-def role_screen(drill: Drill, role_id: str | None, roles: list[str], now: datetime) -> RoleScreen:
-    """Build what ``role_id`` may see (what all roles see, when None) for a person playing ``roles``."""
+def role_screen(
+    drill: Drill, role_id: str | None, roles: list[str], now: datetime, answers_after_end: bool = False
+) -> RoleScreen:
+    """Build what ``role_id`` may see (what all roles see, when None) for a person playing ``roles``.
+
+    ``answers_after_end``: the drill has ended at an ending and its open checkpoints may still be answered.
+    """
     scenario = drill.scenario
     state = drill.state
     started = drill.status != DrillStatus.LOBBY
@@ -279,6 +286,9 @@ def role_screen(drill: Drill, role_id: str | None, roles: list[str], now: dateti
         if getattr(drill, "roles_open", False) and drill.status == DrillStatus.LOBBY
         else [],
         own_waiting=[wording.role_name(scenario, role) for role in waiting if role in roles],
+        late_questions=play.open_checkpoints(scenario, state, role_id)
+        if role_id and (live or answers_after_end)
+        else [],
     )
 
 

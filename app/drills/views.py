@@ -139,7 +139,7 @@ def _visit(public_id: str) -> tuple[Drill, str | None, list[str], datetime]:
 def _screen(public_id: str) -> RoleScreen:
     """Build what this participant may see now."""
     drill, role_id, roles, now = _visit(public_id)
-    return role_screen(drill, role_id, roles, now)
+    return role_screen(drill, role_id, roles, now, services.answers_open_after_end(drill))
 
 
 def _context(
@@ -170,7 +170,7 @@ def _again(
 ) -> Response:
     """The participant screen again with the message on the form that was sent (422 unless told otherwise)."""
     role, roles = _own_role(drill, participant, role_id)
-    screen = role_screen(drill, role, roles, utcnow())
+    screen = role_screen(drill, role, roles, utcnow(), services.answers_open_after_end(drill))
     response = render("drills/play.html", "drills/_play_state.html", **_context(screen, errors, resend))
     response.status_code = 422
     return response
@@ -312,7 +312,7 @@ def play_state(public_id: str) -> Response:
     etag = role_etag_for(drill, role_id, roles, wording.clock(drill.remaining_seconds(now)))
     if request.if_none_match.contains_weak(etag):
         return _not_modified(etag)
-    screen = role_screen(drill, role_id, roles, now)
+    screen = role_screen(drill, role_id, roles, now, services.answers_open_after_end(drill))
     # A message such as "Valget ditt er registrert" belongs to the scene it was given in: the poll that
     # brings a new scene clears it. The page says which round it shows in the URL it polls.
     shown = request.args.get("round", type=int)
