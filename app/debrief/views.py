@@ -33,6 +33,8 @@ from app.extensions import db
 from app.models import Drill
 from app.models import DrillStatus
 from app.models import Role
+from app.observing import services as observing
+from app.observing.screens import note_lines
 from scenarios.vocabulary import DIMENSION_LABELS
 from scoring import Report
 from scoring import ScoringConfig
@@ -74,6 +76,7 @@ def _debrief(public_id: str) -> tuple[Drill, dict[str, Any]]:
     """Load the drill and its report, and build everything the debrief pages show."""
     drill, report = _scored(public_id)
     timeline = services.drill_timeline(drill)
+    notes = note_lines(drill.scenario, observing.drill_notes(drill))
     bars, height = screens.chart(report)
     context = {
         "drill": drill,
@@ -86,7 +89,8 @@ def _debrief(public_id: str) -> tuple[Drill, dict[str, Any]]:
         "label_height": screens.LABEL_HEIGHT,
         "bar_height": screens.BAR_HEIGHT,
         "value_width": screens.VALUE_WIDTH,
-        "rows": screens.timeline_rows(drill.scenario, timeline),
+        "rows": screens.timeline_rows(drill.scenario, timeline, notes),
+        "observer_notes": notes,
         "made": screens.choices_made(drill.scenario, timeline),
         "phases": screens.phases(report),
         "points": services.action_points(drill),

@@ -60,6 +60,8 @@ from app.models import Role
 from app.models import ScenarioVersion
 from app.models import TrainingSession
 from app.models import utcnow
+from app.observing import services as observing
+from app.observing.forms import AddObserverForm
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 
@@ -219,6 +221,8 @@ def console(public_id: str) -> Response:
         "facilitate/console.html",
         "facilitate/_console_state.html",
         previous_points=debrief_services.previous_action_points(drill),
+        observers=observing.drill_observers(drill),
+        observer_form=AddObserverForm(),
         **_console_context(drill, screen),
     )
 
@@ -258,9 +262,9 @@ def projector(public_id: str) -> str:
     return render_template("facilitate/projector.html", drill=drill, join_url=join_url, qr=qr)
 
 
-def _back(drill: Drill) -> Response:
-    """Return to the console (303, so reloading never repeats a control)."""
-    return redirect(url_for("facilitate.console", public_id=drill.public_id), 303)
+def _back(drill: Drill, anchor: str | None = None) -> Response:
+    """Return to the console (303, so reloading never repeats a control), at ``anchor`` if given."""
+    return redirect(url_for("facilitate.console", public_id=drill.public_id, _anchor=anchor), 303)
 
 
 @bp.post("/drills/<public_id>/roles")
@@ -457,6 +461,40 @@ def roles_open(public_id: str) -> Response:
     else:
         flash(_("Nå er det bare du som fordeler rollene."), "success")
     return _back(drill)
+
+
+@bp.post("/drills/<public_id>/observers")
+@role_required(Role.FACILITATOR)
+def add_observer(public_id: str) -> Response:
+    """Add an observer by name and show their code once, for the facilitator to hand over."""
+    drill = _get_controlled_drill(public_id)
+    form = AddObserverForm()
+    if not form.validate_on_submit():
+        message = " ".join(map(str, form.name.errors)) or _("Observatøren ble ikke lagt til. Prøv igjen.")
+        flash(message, "error")
+        return _back(drill, "observers-heading")
+    try:
+        observer, code = observing.add_observer(drill, form.name.data, current_user._get_current_object())
+    except observing.ObserversClosed as closed:
+        db.session.rollback()
+        if closed.reason == "ended":
+            flash(_("Øvelsen er avsluttet, så ingen flere kan observere den."), "error")
+        else:
+            flash(_("Øvelsen har så mange observatører som den kan ha."), "error")
+        return _back(drill, "observers-heading")
+    db.session.commit()
+    _log("observer_added", drill)
+    flash(
+        _(
+            "%(name)s er lagt til som observatør med koden %(code)s. Koden vises bare nå: gi den til "
+            "observatøren, som skriver den inn på %(url)s.",
+            name=observer.display_name,
+            code=code,
+            url=url_for("observing.enter", _external=True),
+        ),
+        "success",
+    )
+    return _back(drill, "observers-heading")
 
 
 @bp.post("/drills/<public_id>/test")
