@@ -262,9 +262,9 @@ def projector(public_id: str) -> str:
     return render_template("facilitate/projector.html", drill=drill, join_url=join_url, qr=qr)
 
 
-def _back(drill: Drill, anchor: str | None = None) -> Response:
-    """Return to the console (303, so reloading never repeats a control), at ``anchor`` if given."""
-    return redirect(url_for("facilitate.console", public_id=drill.public_id, _anchor=anchor), 303)
+def _back(drill: Drill) -> Response:
+    """Return to the console (303, so reloading never repeats a control)."""
+    return redirect(url_for("facilitate.console", public_id=drill.public_id), 303)
 
 
 @bp.post("/drills/<public_id>/roles")
@@ -472,7 +472,7 @@ def add_observer(public_id: str) -> Response:
     if not form.validate_on_submit():
         message = " ".join(map(str, form.name.errors)) or _("Observatøren ble ikke lagt til. Prøv igjen.")
         flash(message, "error")
-        return _back(drill, "observers-heading")
+        return _back(drill)
     try:
         observer, code = observing.add_observer(drill, form.name.data, current_user._get_current_object())
     except observing.ObserversClosed as closed:
@@ -481,9 +481,10 @@ def add_observer(public_id: str) -> Response:
             flash(_("Øvelsen er avsluttet, så ingen flere kan observere den."), "error")
         else:
             flash(_("Øvelsen har så mange observatører som den kan ha."), "error")
-        return _back(drill, "observers-heading")
+        return _back(drill)
     db.session.commit()
     _log("observer_added", drill)
+    # At the top of the console, where the messages are: the code is shown this once.
     flash(
         _(
             "%(name)s er lagt til som observatør med koden %(code)s. Koden vises bare nå: gi den til "
@@ -494,7 +495,7 @@ def add_observer(public_id: str) -> Response:
         ),
         "success",
     )
-    return _back(drill, "observers-heading")
+    return _back(drill)
 
 
 @bp.post("/drills/<public_id>/test")

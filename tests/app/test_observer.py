@@ -413,3 +413,27 @@ def test_deleting_a_test_drill_takes_its_observers_and_notes(app, client, observ
         assert db.session.scalar(select(func.count()).select_from(ObserverNote)) == 0
         assert db.session.scalar(select(func.count()).select_from(Observer)) == 0
     assert observer.get(f"/observe/{drill.public_id}").status_code == 404
+
+
+# --- Retention ---------------------------------------------------------------------------------------------
+
+
+def test_retention_renames_the_observers_of_old_drills_and_voids_their_codes(app, client, observed, runner):
+    from datetime import timedelta
+
+    from app.cli import cli
+    from app.models import utcnow
+
+    drill, seats, observer = observed
+    participant = "Spiller 1"
+    assert post_note(observer, drill, f"Olga Observatør så at {participant} nølte.").status_code == 303
+    assert control(client, drill, "end").status_code == 303
+    with app.app_context():
+        db.session.get(Drill, drill.id).ended_at = utcnow() - timedelta(days=400)
+        db.session.commit()
+    result = runner.invoke(cli, ["retention", "run"])
+    assert result.exit_code == 0 and "Ga 1 observatører" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(Observer.display_name)) == "Observatør 1"
+        assert db.session.scalar(select(ObserverNote.text)) == "Observatør 1 så at Deltaker 1 nølte."
+    assert observer.get(f"/observe/{drill.public_id}").status_code == 404
