@@ -166,6 +166,17 @@ def export_json(public_id: str) -> Response:
         "drill": {"complete": not drill.incomplete, "test": drill.is_test, "notices": notices},
         "report": report_to_data(report),
         "events": services.drill_events(drill),
+        "observer_notes": [
+            {
+                "at": note.created_at.isoformat(),
+                "drill_seconds": note.drill_seconds,
+                "scene": note.scene_id,
+                "round": note.round,
+                "observer": note.observer.display_name,
+                "text": note.text,
+            }
+            for note in observing.drill_notes(drill)
+        ],
     }
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     _record_export(drill, "json")

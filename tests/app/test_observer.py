@@ -391,6 +391,20 @@ def test_the_pdf_report_lists_the_notes(client, debriefed):
     assert "Olga Observatør" in text and title in text
 
 
+def test_the_json_export_carries_the_notes(client, debriefed):
+    import json
+
+    drill = debriefed[0]
+    data = json.loads(client.get(f"/debrief/{drill.public_id}/export.json").get_data(as_text=True))
+    [note] = data["observer_notes"]
+    assert (note["observer"], note["text"], note["round"]) == (
+        "Olga Observatør",
+        "Kontaktlæreren delte raskt.",
+        1,
+    )
+    assert note["at"] and note["scene"]
+
+
 def test_participants_own_debrief_leaves_the_notes_out(debriefed):
     drill, seats, _observer, _title = debriefed
     for seat in seats.values():
