@@ -275,6 +275,17 @@ def test_a_bad_note_is_refused_in_words_and_saves_nothing(app, observed, text, m
     assert notes_in_db(app) == []
 
 
+def test_a_note_before_the_start_is_refused_in_words(app, client, auth, make_drill):
+    drill = make_drill(facilitator=auth.login(as_role="facilitator"))
+    observer = observe(app, add_observer(client, drill))
+    page = observer.get(f"/observe/{drill.public_id}").get_data(as_text=True)
+    assert "Øvelsen har ikke startet ennå." in page
+    response = post_note(observer, drill, "For tidlig")
+    assert response.status_code == 409
+    assert "Du kan skrive notater når øvelsen har startet." in response.get_data(as_text=True)
+    assert notes_in_db(app) == []
+
+
 def test_a_note_without_a_csrf_token_is_refused(app, observed):
     drill, _seats, observer = observed
     response = observer.post(f"/observe/{drill.public_id}/notes", data={"text": "Uten nøkkel"})
