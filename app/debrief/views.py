@@ -34,6 +34,8 @@ from app.extensions import db
 from app.models import Drill
 from app.models import DrillStatus
 from app.models import Role
+from app.observing import services as observing
+from app.observing.screens import note_lines
 from scenarios.vocabulary import DIMENSION_LABELS
 from scoring import Report
 from scoring import ScoringConfig
@@ -88,13 +90,15 @@ def _debrief(public_id: str) -> tuple[Drill, dict[str, Any]]:
     """Load the drill and its report, and build everything the debrief pages show."""
     drill, report = _scored(public_id)
     timeline = services.drill_timeline(drill)
+    notes = note_lines(drill.scenario, observing.drill_notes(drill))
     context = {
         "drill": drill,
         "notices": screens.drill_notices(drill),
         "scenario": drill.scenario,
         "report": report,
         **_chart_context(report),
-        "rows": screens.timeline_rows(drill.scenario, timeline),
+        "rows": screens.timeline_rows(drill.scenario, timeline, notes),
+        "observer_notes": notes,
         "made": screens.choices_made(drill.scenario, timeline),
         "phases": screens.phases(report),
         "points": services.action_points(drill),
@@ -170,6 +174,17 @@ def export_json(public_id: str) -> Response:
         "drill": {"complete": not drill.incomplete, "test": drill.is_test, "notices": notices},
         "report": report_to_data(report),
         "events": services.drill_events(drill),
+        "observer_notes": [
+            {
+                "at": note.created_at.isoformat(),
+                "drill_seconds": note.drill_seconds,
+                "scene": note.scene_id,
+                "round": note.round,
+                "observer": note.observer.display_name,
+                "text": note.text,
+            }
+            for note in observing.drill_notes(drill)
+        ],
     }
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     _record_export(drill, "json")
