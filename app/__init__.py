@@ -105,8 +105,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.facilitate.views import bp as facilitate_bp
     from app.learning.views import bp as learning_bp
     from app.main.views import bp as main_bp
-    from app.participation.views import bp as participation_bp
     from app.observing.views import bp as observing_bp
+    from app.participation.views import bp as participation_bp
     from app.privacy.views import bp as privacy_bp
     from app.solo.views import bp as solo_bp
 
