@@ -39,6 +39,8 @@ from app.models.drills import ScenarioVersion
 from app.models.drills import parsed_scenario
 from app.models.mfa import RecoveryCode
 from app.models.mfa import TotpSecret
+from app.models.oidc import OidcAdmission
+from app.models.oidc import OidcIdentity
 from app.models.recovery import PasswordReset
 from app.models.sessions import SessionFacilitator
 from app.models.sessions import TrainingSession
@@ -55,6 +57,8 @@ __all__ = [
     "JoinFailure",
     "JoinRecord",
     "LoginFailure",
+    "OidcAdmission",
+    "OidcIdentity",
     "Organisation",
     "Participant",
     "PasswordReset",
