@@ -274,18 +274,137 @@ def test_staff_with_an_authenticator_give_its_code_after_a_single_factor_login(
 
     admin = make_user(role="admin", org=town, email="anne@fjordvik.test")
     with app.app_context():
-        mfa.enrol(db.session.get(User, admin.id), secret := mfa.new_secret(), _code(secret))
+        codes = mfa.enrol(db.session.get(User, admin.id), secret := mfa.new_secret(), _code(secret))
         db.session.commit()
     sub, claims = person(email="anne@fjordvik.test", email_verified=True)
     response = log_in(client, oidc_provider, sub, claims)
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/auth/mfa/")
     assert logged_in_as(client) is None
+    second = client.post(
+        "/auth/mfa/", data={"code": codes[0], "csrf_token": csrf_token(client, "/auth/mfa/")}
+    )
+    assert second.status_code == 302
+    assert logged_in_as(client) is not None
+    # Logging out still ends the provider's session: the second step kept what that needs.
+    logout = client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert logout.headers["Location"].startswith(f"{oidc_provider.issuer}/oauth2/end_session?")
     # The provider's multi-factor login (an acr in mfa_acr) counts as the second factor.
     other = app.test_client()
     strong = log_in(other, oidc_provider, sub, {**claims, "acr": "urn:test:mfa"})
     assert strong.status_code == 302 and strong.headers["Location"] == "/"
     assert logged_in_as(other) is not None
+
+
+@pytest.mark.parametrize(("acr", "sent_to_setup"), [(None, True), ("urn:test:mfa", False)])
+def test_a_multi_factor_provider_login_meets_the_organisations_mfa_rule(
+    app, client, oidc_provider, town, make_user, acr, sent_to_setup
+):
+    from app.models import Organisation
+
+    with app.app_context():
+        db.session.get(Organisation, town.id).mfa_required = True
+        db.session.commit()
+    make_user(role="facilitator", org=town, email="frida@fjordvik.test")
+    sub, claims = person(email="frida@fjordvik.test", email_verified=True, **({"acr": acr} if acr else {}))
+    assert log_in(client, oidc_provider, sub, claims).status_code == 302
+    home = client.get("/")
+    assert (home.status_code == 302 and home.headers["Location"] == "/auth/mfa/setup") is sent_to_setup
+
+
+def test_a_deactivated_account_stays_out(app, client, oidc_provider, town, make_user):
+    sub, claims = person()
+    assert log_in(client, oidc_provider, sub, claims).status_code == 302
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    with app.app_context():
+        OidcIdentity.find(oidc_provider.issuer, sub).user.active = False
+        db.session.commit()
+    response = log_in(client, oidc_provider, sub, claims)
+    assert response.status_code == 403
+    assert "Kontoen er deaktivert" in response.get_data(as_text=True)
+
+
+def test_a_removed_rule_stops_the_next_login(app, client, oidc_provider, town):
+    sub, claims = person()
+    assert log_in(client, oidc_provider, sub, claims).status_code == 302
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    with app.app_context():
+        for rule in admission.OidcAdmission.of_organisation(db.session.merge(town)):
+            admission.remove_rule(rule)
+        db.session.commit()
+    assert log_in(client, oidc_provider, sub, claims).status_code == 403
+
+
+def test_the_refusal_page_speaks_the_persons_language(client, oidc_provider, town):
+    client.post("/language", data={"locale": "en", "next": "/", "csrf_token": csrf_token(client)})
+    sub, claims = person(eduPersonPrincipalName="per@nabokommune.no")
+    html = log_in(client, oidc_provider, sub, claims).get_data(as_text=True)
+    assert "Your organisation does not have access to Laget" in html
+    assert "You are logged in at Feide" in html
+
+
+def test_an_unreachable_provider_gets_a_page_not_a_crash(app, make_org):
+    from app import create_app
+    from tests.conftest import _test_config
+    from tests.oidc.provider import free_port
+
+    issuer = f"http://127.0.0.1:{free_port()}"
+    config = _test_config(
+        app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"),
+        OIDC_PROVIDERS={"feide": {"issuer": issuer, "client_id": "x", "client_secret": "y"}},
+    )
+    down = create_app(config).test_client()
+    response = down.get("/auth/oidc/feide/login")
+    assert response.status_code == 502
+    assert "Vi får ikke kontakt med Feide" in response.get_data(as_text=True)
+    assert down.get("/auth/oidc/feide/callback?code=a&state=b").status_code == 400
+    assert down.get("/auth/oidc/nobody/login").status_code == 404
+
+
+def test_a_discovery_document_naming_another_issuer_is_not_trusted(app, oidc_provider):
+    from app import create_app
+    from tests.conftest import _test_config
+
+    # The same discovery document, which names the issuer without the trailing slash configured here.
+    issuer = oidc_provider.issuer + "/"
+    config = _test_config(
+        app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"),
+        OIDC_PROVIDERS={"feide": {"issuer": issuer, "client_id": "x", "client_secret": "y"}},
+    )
+    response = create_app(config).test_client().get("/auth/oidc/feide/login")
+    assert response.status_code == 502
+    assert "Innloggingstjenesten svarer ikke" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ({"client_id": "a", "client_secret": "b"}, "lacks issuer"),
+        ({"issuer": "https://idp.test", "client_secret": "b"}, "lacks client_id"),
+        ({"issuer": "http://idp.test", "client_id": "a", "client_secret": "b"}, "https"),
+    ],
+)
+def test_an_incomplete_or_plain_http_provider_stops_the_start(entry, problem):
+    from app.oidc.providers import parse_providers
+
+    with pytest.raises(RuntimeError, match=problem):
+        parse_providers({"feide": entry})
+
+
+def test_provider_settings_from_the_environment_are_read_as_text():
+    from app.oidc.providers import parse_providers
+
+    found = parse_providers(
+        {
+            "idporten": {
+                "issuer": "https://idporten.no",
+                "client_id": 12345,
+                "client_secret": "s",
+                "mfa_acr": "a, b",
+            }
+        }
+    )["idporten"]
+    assert (found.name, found.client_id, found.mfa_acr) == ("ID-porten", "12345", frozenset({"a", "b"}))
 
 
 def _code(secret: str) -> str:
