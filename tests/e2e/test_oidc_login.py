@@ -13,6 +13,8 @@ from tests.e2e.conftest import serve
 from tests.e2e.test_accessibility import audit
 
 REALM = "@fjordvik.kommune.no"
+ADMIN_EMAIL = "anne@fjordvik.test"
+ADMIN_PASSWORD = "riktig hest batteri stift"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +25,7 @@ def oidc_server(tmp_path_factory: pytest.TempPathFactory, oidc_provider: Any) ->
     from app import create_app
     from app.admin import services as admin_services
     from app.extensions import db
+    from app.models import Role
     from app.oidc import admission
 
     folder = tmp_path_factory.mktemp("oidc-live")
@@ -39,6 +42,7 @@ def oidc_server(tmp_path_factory: pytest.TempPathFactory, oidc_provider: Any) ->
         upgrade()
         town = admin_services.create_organisation("Fjordvik kommune")
         admission.add_rule(town, oidc_provider.issuer, "eduPersonPrincipalName", REALM)
+        admin_services.create_user(town, ADMIN_EMAIL, "Anne Admin", Role.ADMIN, ADMIN_PASSWORD)
         db.session.commit()
     with serve(app) as url:
         yield url, app
@@ -99,4 +103,24 @@ def test_a_person_of_another_organisation_reads_why_in_bokmal(oidc_server, oidc_
     assert (
         page.get_by_role("heading", level=1).inner_text() == "Organisasjonen din har ikke tilgang til Laget"
     )
+    assert audit(page) == []
+
+
+def test_an_admin_adds_a_rule_on_an_accessible_page(oidc_server, browser) -> None:
+    url, _app = oidc_server
+    page = browser.new_context(
+        locale="nb-NO", bypass_csp=True, viewport={"width": 390, "height": 844}
+    ).new_page()
+    page.goto(f"{url}/auth/login")
+    page.get_by_label("E-postadresse").fill(ADMIN_EMAIL)
+    page.get_by_label("Passord").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Logg inn", exact=True).click()
+    page.goto(f"{url}/admin/")
+    page.get_by_role("link", name="Innlogging med Feide og ID-porten").click()
+    assert audit(page) == []
+    page.get_by_label("Opplysning (claim)").fill("org")
+    page.get_by_label("Verdi").fill("fjordvik")
+    page.get_by_role("button", name="Legg til regelen").click()
+    assert page.get_by_text("Regelen er lagt til.").is_visible()
+    assert page.get_by_role("cell", name="fjordvik", exact=True).is_visible()
     assert audit(page) == []
