@@ -106,6 +106,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.learning.views import bp as learning_bp
     from app.main.views import bp as main_bp
     from app.observing.views import bp as observing_bp
+    from app.oidc import providers as oidc_providers
+    from app.oidc.views import bp as oidc_bp
     from app.participation.views import bp as participation_bp
     from app.privacy.views import bp as privacy_bp
     from app.solo.views import bp as solo_bp
@@ -113,6 +115,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(passwords_bp)
     app.register_blueprint(mfa_bp)
+    app.register_blueprint(oidc_bp)
+    oidc_providers.init_app(app)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(main_bp)
@@ -198,6 +202,8 @@ def _defaults(instance_path: str) -> dict[str, Any]:
         "XAPI_TIMEOUT": 10,
         "XAPI_BATCH": 50,
         "XAPI_SEND_INTERVAL": 5,
+        # OpenID Connect providers (Feide, ID-porten) by key; see app/oidc/providers.py and the README.
+        "OIDC_PROVIDERS": {},
     }
 
 

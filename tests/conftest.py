@@ -413,3 +413,17 @@ def play_drill(app: Any, client: Any, make_drill: Callable[..., Any], join_as: C
         return drill_state(app, drill.public_id)
 
     return play
+
+
+# --- OpenID Connect ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real OpenID Connect provider process (oidc-provider-mock) on a free loopback port, per module."""
+    from tests.oidc.provider import MockProvider
+
+    provider = MockProvider(tmp_path_factory.mktemp("oidc") / "provider.log")
+    provider.start()
+    yield provider
+    provider.stop()

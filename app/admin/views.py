@@ -31,10 +31,12 @@ from app.models import Role
 from app.models import TotpSecret
 from app.models import Unit
 from app.models import User
+from app.oidc.admin_views import bp as sign_in_bp
 from app.privacy.erase import erase_person
 from app.privacy.views import admin_download
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.register_blueprint(sign_in_bp)
 
 
 def _get_member(user_id: int, *, allow_self: bool = True) -> User:

@@ -31,6 +31,7 @@ from app.models import User
 from app.models import email_digest
 from app.models import utcnow
 from app.models.mfa import TotpSecret
+from app.oidc import login as oidc_login
 from app.redirects import safe_next_url
 
 bp = Blueprint("mfa", __name__, url_prefix="/auth/mfa")
@@ -106,7 +107,11 @@ def verify() -> Response | str | tuple[str, int]:
         db.session.commit()
         form.code.errors = [_("Koden stemmer ikke. Prøv den nyeste koden i appen.")]
         return render_template("auth/mfa_verify.html", form=form), 400
+    provider_login = oidc_login.record()
     services.log_in_user(user, ip)
+    if provider_login and provider_login.get("user_id") == user.id:
+        # Half of this login was at a provider: keep what logging out there needs.
+        session[oidc_login.SESSION_KEY] = provider_login
     record_audit("login_succeeded", user, actor=user, detail={"mfa": kind})
     db.session.commit()
     return redirect(safe_next_url(request.args.get("next"), url_for("main.index")))
@@ -154,7 +159,7 @@ def _require_enrolment() -> Response | None:
         return None
     if not current_user.is_authenticated or request.endpoint in OPEN_WHILE_ENROLLING:
         return None
-    if not mfa.must_enrol(current_user):
+    if oidc_login.satisfied_mfa() or not mfa.must_enrol(current_user):
         return None
     target = url_for("mfa.setup")
     if is_htmx():

@@ -35,6 +35,7 @@ from app.models import User
 from app.models import email_digest
 from app.models import normalise_email
 from app.models import utcnow
+from app.oidc import login as oidc_login
 from app.redirects import safe_next_url
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -130,12 +131,14 @@ def _audit_failure(action: str, email: str) -> None:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """End the session on this and every other device."""
+    """End the session on this and every other device, and at the provider when it began with one."""
+    provider_login = oidc_login.record()
     user = services.log_out_user(current_user._get_current_object())
     record_audit("logout", user, actor=user)
     db.session.commit()
     flash(_("Du er logget ut."), "success")
-    return redirect(url_for("auth.login"))
+    login_url = url_for("auth.login", _external=provider_login is not None)
+    return redirect(oidc_login.end_session_url(provider_login, login_url) or login_url)
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])

@@ -42,6 +42,8 @@ from app.models.mfa import TotpSecret
 from app.models.observing import NOTE_MAX_LENGTH
 from app.models.observing import Observer
 from app.models.observing import ObserverNote
+from app.models.oidc import OidcAdmission
+from app.models.oidc import OidcIdentity
 from app.models.recovery import PasswordReset
 from app.models.sessions import SessionFacilitator
 from app.models.sessions import TrainingSession
@@ -61,6 +63,8 @@ __all__ = [
     "NOTE_MAX_LENGTH",
     "Observer",
     "ObserverNote",
+    "OidcAdmission",
+    "OidcIdentity",
     "Organisation",
     "Participant",
     "PasswordReset",

@@ -42,6 +42,7 @@ PERSON_COLUMNS: dict[tuple[str, str], str] = {
     ("password_reset", "user_id"): DELETE,
     ("totp_secret", "user_id"): DELETE,
     ("recovery_code", "user_id"): DELETE,
+    ("oidc_identity", "user_id"): DELETE,
 }
 
 # Columns never put in a download: secrets, or hashes of secrets, that only Laget may check.

@@ -58,6 +58,7 @@ KIND_LABELS = {
     "password_reset": _l("Lenker for nytt passord"),
     "totp_secret": _l("Tofaktorinnlogging"),
     "recovery_code": _l("Gjenopprettingskoder"),
+    "oidc_identity": _l("Innlogging med Feide, ID-porten eller lignende"),
     "invitations_to_me": _l("Invitasjoner sendt til deg"),
     "audit_events_about_me": _l("Hendelser i revisjonsloggen som gjelder kontoen din"),
     "recent_failed_logins": _l("Mislykkede innlogginger siste kvarter"),

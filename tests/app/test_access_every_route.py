@@ -73,6 +73,9 @@ ROUTES: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("POST", "/auth/login", {}, (200, 200, 302, 302, 302, 302)),
     ("POST", "/auth/logout", {}, everyone(302)),
     ("GET", "/auth/invite/no-such-token", {}, ALL_404),
+    # No OpenID Connect provider is configured here: tests/app/test_oidc.py runs them against one.
+    ("GET", "/auth/oidc/feide/login", {}, ALL_404),
+    ("GET", "/auth/oidc/feide/callback", {}, ALL_404),
     ("POST", "/auth/invite/no-such-token", {}, ALL_404),
     ("GET", "/admin/users/{member_id}", {}, ADMIN_PAGE),
     ("GET", "/admin/users/{member_id}/data.json", {}, ADMIN_PAGE),

@@ -103,6 +103,9 @@ ADMIN_ROUTES = [
     ("post", "/admin/users/1/erase"),
     ("get", "/admin/settings"),
     ("post", "/admin/settings"),
+    ("get", "/admin/sign-in/"),
+    ("post", "/admin/sign-in/"),
+    ("post", "/admin/sign-in/1/remove"),
     ("get", "/admin/audit/"),
     ("get", "/admin/audit/export.csv"),
 ]

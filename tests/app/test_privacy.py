@@ -125,6 +125,7 @@ def test_the_download_has_every_row_of_every_kind_the_models_hold_about_the_pers
     from app.models.learning import UnitLeader
     from app.models.mfa import RecoveryCode
     from app.models.mfa import TotpSecret
+    from app.models.oidc import OidcIdentity
     from app.models.recovery import PasswordReset
     from app.models.sessions import SessionFacilitator
     from app.models.sessions import TrainingSession
@@ -215,6 +216,7 @@ def test_the_download_has_every_row_of_every_kind_the_models_hold_about_the_pers
                 SessionFacilitator(session_id=day.id, user_id=uid),
                 SoloEvent(run_id=run.id, seq=1, type="choose", payload={}),
                 PasswordReset(token_hash="c" * 64, user_id=uid, expires_at=later),
+                OidcIdentity(user_id=uid, issuer="https://auth.dataporten.no", subject="feide-sub"),
                 TotpSecret(user_id=uid, secret="JBSWY3DPEHPK3PXP"),
                 RecoveryCode(user_id=uid, code_hash="d" * 64),
                 AuditEvent(actor_id=None, organisation_id=org, action="role_changed", target=f"user:{uid}"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,6 @@ class LiveServer:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A real HTTP server on a free loopback port, with the scenario library loaded and one facilitator."""
     from flask_migrate import upgrade
-    from waitress.server import create_server
 
     from app import create_app
     from app.admin import services as admin_services
@@ -65,10 +65,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             organisation, FACILITATOR_EMAIL, "Frida Fasilitator", Role.FACILITATOR, FACILITATOR_PASSWORD
         )
         db.session.commit()
+    with serve(app) as url:
+        yield LiveServer(url=url, app=app)
+
+
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Serve ``app`` with waitress on a free loopback port; yield its base URL."""
+    from waitress.server import create_server
+
+    from app.extensions import db
+
     server = create_server(app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield LiveServer(url=f"http://127.0.0.1:{server.effective_port}", app=app)
+    yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
     thread.join(timeout=5)
     with app.app_context():
