@@ -38,6 +38,7 @@ from app.facilitate.session_screens import team_row
 from app.facilitate.views import qr_svg
 from app.htmx import render
 from app.models import Drill
+from app.models import DrillStatus
 from app.models import Role
 from app.models import RoleAssignment
 from app.models import TrainingSession
@@ -294,8 +295,12 @@ def projector(public_id: str) -> Response:
 def _projector_context(session: TrainingSession, drills: list[Drill]) -> dict[str, Any]:
     """Template values for the projector: rows without flags (the hall sees no one's errors), QR codes."""
     now = utcnow()
+    seating = session.join_code and any(d.status != DrillStatus.ENDED for d in drills)
     return {
         "session": session,
+        "session_qr": qr_svg(url_for("drills.join", code=session.join_code, _external=True))
+        if seating
+        else None,
         "rows": [team_row(drill, now, with_flags=False) for drill in drills],
         "qr": {
             d.id: qr_svg(url_for("drills.join", code=d.join_code, _external=True))
