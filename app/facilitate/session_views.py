@@ -29,6 +29,7 @@ from wtforms import SelectChoice
 from app.auth.decorators import role_required
 from app.drills import services as drill_services
 from app.extensions import db
+from app.facilitate import session_comparison
 from app.facilitate import sessions
 from app.facilitate.forms import BroadcastForm
 from app.facilitate.forms import CoFacilitatorForm
@@ -44,6 +45,7 @@ from app.models import RoleAssignment
 from app.models import TrainingSession
 from app.models import User
 from app.models import utcnow
+from app.transactions import commit_if_written
 
 bp = Blueprint("sessions", __name__, url_prefix="/facilitate/sessions")
 
@@ -322,3 +324,17 @@ def projector_state(public_id: str) -> Response:
         return _not_modified(etag)
     context = _projector_context(session, drills)
     return _fragment(etag, "sessions/projector.html", "sessions/_projector_state.html", context)
+
+
+@bp.get("/<public_id>/comparison")
+@role_required(Role.FACILITATOR)
+def comparison(public_id: str) -> str:
+    """Compare the session's ended teams side by side, with the session average, for its facilitators."""
+    session = _get_run_session(public_id)
+    result = session_comparison.compare_teams(session)
+    commit_if_written()
+    by_total = request.args.get("sort") == "total"
+    rows = session_comparison.best_first(result.rows) if by_total else result.rows
+    return render_template(
+        "sessions/comparison.html", session=session, comparison=result, rows=rows, by_total=by_total
+    )
