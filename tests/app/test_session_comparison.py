@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.debrief import services as debrief_services
 from app.extensions import db
 from app.models import DebriefReport
+from scoring.composite import RATING_LABELS
 from scoring.storage import report_from_data
 from tests.conftest import EXPERT_PATH
 from tests.conftest import WAITING_PATH
@@ -106,9 +107,7 @@ def test_each_ended_team_shows_its_stored_total_rating_dimensions_and_critical_f
         row = table[drill.team_name]
         assert row[1] == "Avsluttet"
         assert row[2] == score_text(stored.total)
-        assert row[3].startswith(f"{stored.rating} – Gjennomført") or row[3].startswith(
-            f"{stored.rating} – Ikke"
-        )
+        assert row[3] == f"{stored.rating} {RATING_LABELS[stored.rating]}"
         column = header.index("Lovlig informasjonsdeling")
         assert row[column] == score_text(report.dimension("information").score)
         assert row[header.index("Kritiske feil")] == str(len(report.critical_flags))
