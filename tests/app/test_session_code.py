@@ -245,3 +245,14 @@ def test_the_projector_drops_the_session_code_when_every_team_has_ended(app, cli
         assert control(client, drill, "end").status_code == 303
     html = client.get(f"/facilitate/sessions/{day.public_id}/projector").get_data(as_text=True)
     assert day.join_code not in html and 'class="qr"' not in html
+
+
+def test_the_qr_link_fills_in_the_session_code_and_links_the_municipalitys_privacy_statement(
+    app, make_session
+):
+    day = make_session(teams=2)
+    with app.app_context():
+        slug = db.session.get(Drill, day.drills[0].id).organisation.slug
+    html = app.test_client().get(f"/drills/join/{day.join_code}").get_data(as_text=True)
+    assert f'value="{day.join_code}"' in html
+    assert f'href="/about/{slug}/privacy"' in html  # a guest gives their name here: whose statement applies

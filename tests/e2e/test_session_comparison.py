@@ -56,16 +56,24 @@ def _session(live_server, tmp_path) -> str:
         return public_id
 
 
-def test_the_comparison_has_no_axe_violations_at_390_and_1280_px(live_server, browser, tmp_path) -> None:
+def _logged_in(live_server, browser, width: int, height: int):
+    """A facilitator's page at this size, logged in, with axe allowed in by the CSP."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run scripts/test, which installs it from npm.")
-    public_id = _session(live_server, tmp_path)
-    context = browser.new_context(locale="nb-NO", bypass_csp=True, viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        locale="nb-NO", bypass_csp=True, viewport={"width": width, "height": height}
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/auth/login")
     page.get_by_label("E-postadresse").fill(live_server.facilitator_email)
     page.get_by_label("Passord").fill(live_server.facilitator_password)
     page.get_by_role("button", name="Logg inn").click()
+    return context, page
+
+
+def test_the_comparison_has_no_axe_violations_at_390_and_1280_px(live_server, browser, tmp_path) -> None:
+    public_id = _session(live_server, tmp_path)
+    context, page = _logged_in(live_server, browser, 390, 844)
     page.goto(f"{live_server.url}/facilitate/sessions/{public_id}")
     page.get_by_role("link", name="Sammenlign lagene").click()
     page.wait_for_url(f"{live_server.url}/facilitate/sessions/{public_id}/comparison")
@@ -92,5 +100,32 @@ def test_the_comparison_has_no_axe_violations_at_390_and_1280_px(live_server, br
     assert overflow <= 0, f"the table is cut off by {overflow} px at 1,280 px"
     context.close()
 
+    found = {width: issues for width, issues in problems.items() if issues}
+    assert found == {}, "\n".join(f"{width}: {issue}" for width, issues in found.items() for issue in issues)
+
+
+def test_the_projector_with_one_code_for_every_team_has_no_axe_violations(live_server, browser) -> None:
+    from app.extensions import db
+    from app.facilitate.services import create_drills
+    from app.facilitate.sessions import create_session
+    from app.models import ScenarioVersion
+    from app.models import User
+
+    with live_server.app.app_context():
+        facilitator = db.session.scalar(select(User).where(User.email == live_server.facilitator_email))
+        session = create_session(facilitator, "Fagdag april")
+        create_drills(facilitator, db.session.scalar(select(ScenarioVersion)), "Fagdag", 2, session)
+        db.session.commit()
+        public_id, code = session.public_id, session.join_code
+    context, page = _logged_in(live_server, browser, 1280, 900)
+    problems = {}
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/facilitate/sessions/{public_id}/projector")
+        assert page.get_by_role("heading", name="Én kode for alle lagene").is_visible()
+        assert page.get_by_text(code, exact=True).is_visible()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        problems[f"{width} px"] = audit(page)
+    context.close()
     found = {width: issues for width, issues in problems.items() if issues}
     assert found == {}, "\n".join(f"{width}: {issue}" for width, issues in found.items() for issue in issues)
