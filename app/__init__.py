@@ -307,6 +307,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_global(wording.duration, "duration")
     app.add_template_global(wording.rating_label, "rating_label")
     app.add_template_global(wording.status_label, "status_label")
+    app.add_template_global(wording.total_rating_label, "total_rating_label")
+    app.add_template_global(wording.dimension_label, "dimension_label")
 
 
 def _template_context() -> dict[str, Any]:

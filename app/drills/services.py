@@ -34,6 +34,7 @@ from app.models import DrillStatus
 from app.models import JoinFailure
 from app.models import Participant
 from app.models import RoleAssignment
+from app.models import TrainingSession
 from app.models import User
 from app.models import hash_token
 from app.models import utcnow
@@ -266,19 +267,25 @@ def normalise_join_code(raw: str) -> str:
 
 
 def new_join_code() -> str:
-    """Draw a join code that no drill people can still join is using."""
+    """Draw a join code that no drill people can still join, and no training session, is using."""
     while True:
         code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-        if db.session.scalar(select(Drill.id).where(Drill.join_code == code)) is None:
+        if (
+            db.session.scalar(select(Drill.id).where(Drill.join_code == code)) is None
+            and db.session.scalar(select(TrainingSession.id).where(TrainingSession.join_code == code)) is None
+        ):
             return code
 
 
-def find_joinable_drill(code: str) -> Drill | None:
-    """The drill people can join with ``code``, if any."""
+def find_joinable_drill(code: str, lock: bool = False) -> Drill | None:
+    """The drill people can join with ``code``, if any; with ``lock``, its row locked and read afresh."""
     code = normalise_join_code(code)
     if len(code) != JOIN_CODE_LENGTH:
         return None
-    return db.session.scalar(select(Drill).where(Drill.join_code == code, Drill.status != DrillStatus.ENDED))
+    query = select(Drill).where(Drill.join_code == code, Drill.status != DrillStatus.ENDED)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 def ended_drill_with_code(code: str) -> Drill | None:
@@ -339,39 +346,69 @@ def join_drill(
     :raise SeatRefused: if a new place is refused (see ``check_seat``).
     """
     begin_write()
-    drill = find_joinable_drill(code)
+    drill = find_joinable_drill(code, lock=True)
     if drill is None:
         raise DrillNotJoinable(code)
+    device_hash = hash_token(device) if device else None
+    seat = find_seat([drill.id], display_name, user, device_hash, seat_code)
+    if seat is not None:
+        return rejoin(seat, device_hash)
+    return new_seat(drill, display_name, user, device_hash)
+
+
+def find_seat(
+    drill_ids: list[int],
+    display_name: str,
+    user: User | None,
+    device_hash: str | None,
+    seat_code: str | None = None,
+) -> Participant | None:
+    """The place a person already has in one of these drills: by account, seat code, or device and name.
+
+    :raise WrongSeatCode: if a guest gives ``seat_code`` and no guest in the drills has it.
+    """
     if user is not None:
-        existing = db.session.scalar(
+        return db.session.scalar(
             select(Participant)
-            .where(Participant.drill_id == drill.id, Participant.user_id == user.id)
+            .where(Participant.drill_id.in_(drill_ids), Participant.user_id == user.id)
             .order_by(Participant.id)
         )
-        if existing is not None:
-            return Joined(existing, None, rejoined=True)
-    device_hash = hash_token(device) if device else None
-    if user is None and seat_code:
+    if seat_code:
         wanted = hash_token(normalise_join_code(seat_code))
         seat = db.session.scalar(
-            select(Participant).where(
-                Participant.drill_id == drill.id,
+            select(Participant)
+            .where(
+                Participant.drill_id.in_(drill_ids),
                 Participant.user_id.is_(None),
                 Participant.seat_code_hash == wanted,
             )
+            .order_by(Participant.id)
         )
         if seat is None:
             raise WrongSeatCode(seat_code)
-        return _seated(seat, device_hash, rejoined=True)
-    if user is None and device_hash is not None:
-        seats = db.session.scalars(
-            select(Participant)
-            .where(Participant.drill_id == drill.id, Participant.device_hash == device_hash)
-            .order_by(Participant.id)
-        )
-        seat = next((p for p in seats if p.user_id is None and same_name(p.display_name, display_name)), None)
-        if seat is not None:
-            return _seated(seat, device_hash, rejoined=True)
+        return seat
+    if device_hash is None:
+        return None
+    seats = db.session.scalars(
+        select(Participant)
+        .where(Participant.drill_id.in_(drill_ids), Participant.device_hash == device_hash)
+        .order_by(Participant.id)
+    )
+    return next((p for p in seats if p.user_id is None and same_name(p.display_name, display_name)), None)
+
+
+def rejoin(seat: Participant, device_hash: str | None) -> Joined:
+    """Give a person their existing place back; a guest gets a fresh token and seat code with it."""
+    if seat.user_id is not None:
+        return Joined(seat, None, rejoined=True)
+    return _seated(seat, device_hash, rejoined=True)
+
+
+def new_seat(drill: Drill, display_name: str, user: User | None, device_hash: str | None) -> Joined:
+    """Seat a person who has no place in the drill yet, after ``check_seat``.
+
+    :raise SeatRefused: if the name is taken, is the facilitator's, or the drill is full.
+    """
     check_seat(drill, display_name, user)
     if user is not None:
         participant = Participant(drill=drill, display_name=display_name.strip()[:60], user_id=user.id)

@@ -35,6 +35,7 @@ from app.auth.throttle import join_wait
 from app.auth.throttle import record_join
 from app.drills import polling
 from app.drills import services
+from app.drills import session_seating
 from app.drills import wording
 from app.drills.forms import AnswerForm
 from app.drills.forms import ChoiceForm
@@ -51,6 +52,7 @@ from app.htmx import render
 from app.models import Drill
 from app.models import Organisation
 from app.models import Participant
+from app.models import TrainingSession
 from app.models import User
 from app.models import utcnow
 from app.transactions import DatabaseBusy
@@ -188,7 +190,9 @@ def join(code: str | None = None) -> str:
     slug = None
     if form.code.data:
         query = select(Organisation.slug).join(Drill).where(Drill.join_code == form.code.data)
-        slug = db.session.scalar(query)
+        slug = db.session.scalar(query) or db.session.scalar(
+            select(Organisation.slug).join(TrainingSession).where(TrainingSession.join_code == form.code.data)
+        )
     return render_template("drills/join.html", form=form, statement_slug=slug)
 
 
@@ -212,9 +216,13 @@ def join_post() -> Response | tuple[str, int] | str:
         return response
     device = _device()
     try:
-        participant, token, rejoined, seat_code = services.join_drill(
+        (participant, token, rejoined, seat_code), team = session_seating.join_with_code(
             form.code.data, form.display_name.data, _user(), device, form.seat_code.data or None
         )
+    except (session_seating.SessionOver, session_seating.SessionFull, session_seating.TeamEnded) as closed:
+        db.session.rollback()
+        form.code.errors.append(_session_closed_text(closed))
+        return render_template("drills/join.html", form=form), 409
     except services.WrongSeatCode:
         db.session.rollback()
         services.record_join_failure(ip)  # a seat code is a secret too: guessing it is throttled
@@ -253,6 +261,8 @@ def join_post() -> Response | tuple[str, int] | str:
     _remember(participant.drill, participant, token, seat_code)
     if rejoined:
         flash(_("Velkommen tilbake. Du har samme plass og de samme rollene som før."), "success")
+    elif team is not None:
+        flash(_("Du er med på %(team)s.", team=team.team_name), "success")
     response = redirect(url_for("drills.play", public_id=participant.drill.public_id), 303)
     if _user() is None:
         response.set_cookie(
@@ -264,6 +274,15 @@ def join_post() -> Response | tuple[str, int] | str:
             samesite="Lax",
         )
     return response
+
+
+def _session_closed_text(closed: Exception) -> str:
+    """Why a session's code found no team for the person, in words they can act on."""
+    if isinstance(closed, session_seating.TeamEnded):
+        return _("Laget ditt er ferdig med øvelsen. Spør fasilitator hva som skjer nå.")
+    if isinstance(closed, session_seating.SessionOver):
+        return _("Alle lagene i økten er ferdige med øvelsen. Spør fasilitator hva som skjer nå.")
+    return _("Alle lagene i økten er fulle. Spør fasilitator om hjelp til å finne en plass.")
 
 
 @bp.get("/<public_id>/play")

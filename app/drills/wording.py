@@ -67,6 +67,25 @@ RATING_LABELS = {
     "poor": _l("Svak slutt"),
 }
 
+# The HSEEP rating of a total (P, S, M, U), as the debrief spells it out.
+TOTAL_RATING_LABELS = {
+    "P": _l("Gjennomført uten utfordringer"),
+    "S": _l("Gjennomført med noen utfordringer"),
+    "M": _l("Gjennomført med store utfordringer"),
+    "U": _l("Ikke gjennomført"),
+}
+
+# The scoring dimensions, by the names the scoring library gives them.
+DIMENSION_LABELS = {
+    "escalation": _l("Tidlig og riktig eskalering"),
+    "information": _l("Lovlig informasjonsdeling"),
+    "ownership": _l("Tydelig eierskap"),
+    "child_voice": _l("Barnets stemme"),
+    "parents": _l("Foreldresamarbeid"),
+    "follow_up": _l("Oppfølging og avslutning"),
+    "alignment": _l("Samstemthet og felles bilde"),
+}
+
 # Refusals people can act on, in their own language; other codes fall back to the runtime's text.
 REFUSALS = {
     "already_chosen": _l("Du har allerede valgt i denne scenen. Det første valget står."),
@@ -114,6 +133,16 @@ def status_label(status: str) -> str:
 def rating_label(rating: str | None) -> str:
     """How an ending rates the team's work, in words (never only a colour)."""
     return str(RATING_LABELS.get(rating or "", rating or ""))
+
+
+def total_rating_label(rating: str | None) -> str:
+    """The words for a total's HSEEP rating letter, or "" without one."""
+    return str(TOTAL_RATING_LABELS.get(rating or "", ""))
+
+
+def dimension_label(name: str) -> str:
+    """A scoring dimension's name in words; an unknown one keeps its id."""
+    return str(DIMENSION_LABELS.get(name, name))
 
 
 def day_label(day: int | None) -> str:

@@ -29,6 +29,7 @@ from wtforms import SelectChoice
 from app.auth.decorators import role_required
 from app.drills import services as drill_services
 from app.extensions import db
+from app.facilitate import session_comparison
 from app.facilitate import sessions
 from app.facilitate.forms import BroadcastForm
 from app.facilitate.forms import CoFacilitatorForm
@@ -38,11 +39,13 @@ from app.facilitate.session_screens import team_row
 from app.facilitate.views import qr_svg
 from app.htmx import render
 from app.models import Drill
+from app.models import DrillStatus
 from app.models import Role
 from app.models import RoleAssignment
 from app.models import TrainingSession
 from app.models import User
 from app.models import utcnow
+from app.transactions import commit_if_written
 
 bp = Blueprint("sessions", __name__, url_prefix="/facilitate/sessions")
 
@@ -294,8 +297,12 @@ def projector(public_id: str) -> Response:
 def _projector_context(session: TrainingSession, drills: list[Drill]) -> dict[str, Any]:
     """Template values for the projector: rows without flags (the hall sees no one's errors), QR codes."""
     now = utcnow()
+    seating = session.join_code and any(d.status != DrillStatus.ENDED for d in drills)
     return {
         "session": session,
+        "session_qr": qr_svg(url_for("drills.join", code=session.join_code, _external=True))
+        if seating
+        else None,
         "rows": [team_row(drill, now, with_flags=False) for drill in drills],
         "qr": {
             d.id: qr_svg(url_for("drills.join", code=d.join_code, _external=True))
@@ -317,3 +324,17 @@ def projector_state(public_id: str) -> Response:
         return _not_modified(etag)
     context = _projector_context(session, drills)
     return _fragment(etag, "sessions/projector.html", "sessions/_projector_state.html", context)
+
+
+@bp.get("/<public_id>/comparison")
+@role_required(Role.FACILITATOR)
+def comparison(public_id: str) -> str:
+    """Compare the session's ended teams side by side, with the session average, for its facilitators."""
+    session = _get_run_session(public_id)
+    result = session_comparison.compare_teams(session)
+    commit_if_written()
+    by_total = request.args.get("sort") == "total"
+    rows = session_comparison.best_first(result.rows) if by_total else result.rows
+    return render_template(
+        "sessions/comparison.html", session=session, comparison=result, rows=rows, by_total=by_total
+    )

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.drills.services import Actor
 from app.drills.services import Recorded
+from app.drills.services import new_join_code
 from app.drills.services import record_event
 from app.extensions import db
 from app.facilitate import services
@@ -42,13 +43,17 @@ class Outcome:
 
 
 def create_session(facilitator: User, name: str, held_on: date | None = None) -> TrainingSession:
-    """Create a named session for a training day; its drills are added by ``create_drills``."""
+    """Create a named session for a training day, with its own join code that seats guests in a team.
+
+    Its drills are added by ``create_drills``.
+    """
     begin_write()
     session = TrainingSession(
         organisation_id=facilitator.organisation_id,
         facilitator_id=facilitator.id,
         name=name.strip()[:100],
         held_on=held_on or utcnow().date(),
+        join_code=new_join_code(),
     )
     db.session.add(session)
     db.session.flush()

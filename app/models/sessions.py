@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Date
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
@@ -24,6 +25,8 @@ class TrainingSession(db.Model):
     """The drills created together for a training day (fagdag), one per team, with a name and a date."""
 
     __tablename__ = "training_session"
+    # A unique index rather than a constraint, so SQLite can add it without copying the table.
+    __table_args__ = (Index("ix_training_session_join_code", "join_code", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
@@ -32,6 +35,9 @@ class TrainingSession(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     held_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # One code for the whole day: a guest who types it is seated in the team with the most room.
+    # Drawn like drills' join codes and never equal to one people can still join.
+    join_code: Mapped[str | None] = mapped_column(String(6))
 
     facilitator: Mapped[User] = relationship()
     co_facilitators: Mapped[list[SessionFacilitator]] = relationship(

@@ -210,12 +210,14 @@ def test_a_participant_cannot_open_a_role_they_do_not_hold(world):
 SESSION_VISITORS = [*VISITORS, "co_facilitator"]
 VIEW_SESSION = VIEW_DRILL | {"co_facilitator": 200}
 RUN_SESSION = CONTROL | {"co_facilitator": 303}
+RUN_SESSION_PAGE = CONTROL_PAGE | {"co_facilitator": 200}
 
 SESSION_ROUTES = [
     ("GET", "/facilitate/sessions/{id}", {}, VIEW_SESSION),
     ("GET", "/facilitate/sessions/{id}/state", {}, VIEW_SESSION),
     ("GET", "/facilitate/sessions/{id}/projector", {}, VIEW_SESSION),
     ("GET", "/facilitate/sessions/{id}/projector/state", {}, VIEW_SESSION),
+    ("GET", "/facilitate/sessions/{id}/comparison", {}, RUN_SESSION_PAGE),
     ("POST", "/facilitate/sessions/{id}/start", {}, RUN_SESSION),
     ("POST", "/facilitate/sessions/{id}/pause", {}, RUN_SESSION),
     ("POST", "/facilitate/sessions/{id}/resume", {}, RUN_SESSION),

@@ -219,13 +219,14 @@ def test_the_projector_shows_every_code_with_a_qr_code_then_the_lobby_then_progr
     html = client.get(f"/facilitate/sessions/{public_id}/projector").get_data(as_text=True)
     for drill in drills:
         assert drill.join_code in html
-    assert html.count("<svg") == 2 and "0 har blitt med" in html
+    # One QR code for the session's own code, one for each team's.
+    assert html.count("<svg") == 3 and "0 har blitt med" in html
     cast(app, client, join_as, drills[0], "Kari", "Nils")
     html = client.get(f"/facilitate/sessions/{public_id}/projector").get_data(as_text=True)
     assert "2 har blitt med" in html and "Kari, Nils" in html
     assert post(client, f"/facilitate/sessions/{public_id}/start").status_code == 303
     html = client.get(f"/facilitate/sessions/{public_id}/projector").get_data(as_text=True)
-    assert re.search(r"0 av \d+ scener", html) and html.count("<svg") == 1
+    assert re.search(r"0 av \d+ scener", html) and html.count("<svg") == 2
 
 
 def test_the_overview_shows_a_teams_critical_flags_so_far(app, client, day, join_as):
