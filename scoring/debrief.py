@@ -326,6 +326,11 @@ def child_name(scenario: Scenario, lang: str = "nb") -> str:
     return scenario.meta.child or CHILD_WORDS.get(lang, CHILD_WORDS["nb"])
 
 
+def quoted(title: Any) -> Message:
+    """A title from the scenario in the reader's quotation marks: «…» in Norwegian, “…” in English."""
+    return say(N_("«%(title)s»"), title=str(title))
+
+
 def counted(number: int, pair: tuple[str, str]) -> Message:
     """A number with its noun in the right form, as in "1 scene" and "3 scener" (never "1 scener")."""
     return count(pair, number)
@@ -361,7 +366,7 @@ class _Writer:
             return say(N_("dag %(day)s, «%(scene)s»"), day=day, scene=found.title)
         if day is not None:
             return say(N_("dag %(day)s"), day=day)
-        return f"«{found.title}»" if found is not None else ""
+        return quoted(found.title) if found is not None else ""
 
     def info(self, info_id: str) -> str:
         found = self.scenario.info(info_id)
@@ -461,8 +466,8 @@ class _Writer:
             "who": self.name(flag.role),
             "when": self.when(flag.day, flag.scene),
             "child": self.child,
-            "titles": [f"«{t}»" for t in p.get("info_titles", (p.get("info_title"),))],
-            "title": f"«{p.get('info_title')}»",
+            "titles": [quoted(t) for t in p.get("info_titles", (p.get("info_title"),))],
+            "title": quoted(p.get("info_title")),
             "to": self.name(to) if isinstance(to, str) else self.names(to),
             "basis": say(basis),
             "did": did,
@@ -565,7 +570,7 @@ class _Writer:
         """What a choice did, in a few words."""
         words: list[Words] = [say(ACTION_TEXT[a.kind]) for a in choice.actions if a.kind in ACTION_TEXT]
         for share in choice.shares:
-            infos = ", ".join(f"«{self.info(i)}»" for i in share.infos)
+            infos = joined([quoted(self.info(i)) for i in share.infos], ", ")
             words.append(
                 say(
                     N_("delte %(infos)s med %(to)s"), infos=infos, to=self.names((*share.to, *share.external))
