@@ -24,6 +24,7 @@ from scoring.composite import RATING_LABELS
 from scoring.messages import render
 from scoring.model import DIMENSION_LABELS
 from scoring.storage import report_from_data
+from tests.conftest import MINIMAL_SCENARIO
 from tests.conftest import assign
 from tests.conftest import choose
 from tests.conftest import control
@@ -169,3 +170,39 @@ def test_an_old_report_that_cannot_be_rewritten_shows_its_sentences(app, client,
     assert str(escape(render(_finding(report, "description").message))) in html
     assert "How are you feeling now, right after the drill?" in html
     assert "Early and correct escalation" in html
+
+
+@pytest.fixture
+def solo_library(app, tmp_path):
+    """The small test scenario in the library, for a solo run."""
+    from app.library import sync_library
+
+    folder = tmp_path / "solo-library"
+    folder.mkdir()
+    shutil.copyfile(MINIMAL_SCENARIO, folder / MINIMAL_SCENARIO.name)
+    with app.app_context():
+        sync_library(folder)
+        db.session.commit()
+
+
+def test_the_solo_debrief_speaks_the_readers_language(app, client, auth, csrf, compiled, solo_library):
+    from app.models.solo import SoloRun
+    from tests.app.test_solo_runs import started as solo_started
+    from tests.app.test_solo_runs import step
+
+    auth.login()
+    url = solo_started(client, scenario="minimal", role="kontaktlaerer")
+    assert step(client, url).status_code == 303
+    assert step(client, url, choice="vent").status_code == 303
+    with app.app_context():
+        run = db.session.scalar(select(SoloRun).where(SoloRun.public_id == url.rsplit("/", 1)[-1]))
+        report = report_from_data(run.report)
+    mine = [f for f in report.debrief.findings if f.role in (None, run.role_id) and f.kind != "critical"]
+    assert mine
+    words = _words(compiled, "en")
+    _switch(client, csrf, "en")
+    html = client.get(f"{url}/debrief").get_data(as_text=True)
+    assert "Early and correct escalation" in html and "Tidlig og riktig eskalering" not in html
+    for finding in mine:
+        shown = finding.question or finding.parts[-1]
+        assert str(escape(render(shown, words))) in html
