@@ -121,25 +121,35 @@ def lower(message: Any) -> Any:
 AND = N_("%(first)s og %(last)s")
 
 
-def render(message: Message | str | None, catalogue: Catalogue | None = None) -> str:
+def render(message: Message | str | None, words: Catalogue | None = None) -> str:
     """The message in the catalogue's language (bokmål without one); plain text is shown as it is."""
     if message is None:
         return ""
     if isinstance(message, str):
         return message
-    words = catalogue or BOKMAL
+    words = words or BOKMAL
     if message.literal:
         text = words.gettext(message.id) if message.id else ""
     else:
         params = {name: _value(value, words) for name, value in message.params.items()}
-        if message.plural is not None:
-            template = words.ngettext(message.id, message.plural, int(message.params.get("num") or 0))
-        else:
-            template = words.gettext(message.id)
-        text = template % params if params else template
+        text = _filled(message, words, params) if params else _template(message, words)
     if message.case == "upper":
         return text[:1].upper() + text[1:]
     return text.lower() if message.case == "lower" else text
+
+
+def _template(message: Message, words: Catalogue) -> str:
+    if message.plural is not None:
+        return words.ngettext(message.id, message.plural, int(message.params.get("num") or 0))
+    return words.gettext(message.id)
+
+
+def _filled(message: Message, words: Catalogue, params: Mapping[str, Any]) -> str:
+    """The translation filled in; a translation that does not fit its parameters falls back to bokmål."""
+    try:
+        return _template(message, words) % params
+    except (KeyError, ValueError, TypeError):
+        return _template(message, BOKMAL) % params
 
 
 def _value(value: Any, words: Catalogue) -> Any:

@@ -110,3 +110,15 @@ def test_a_report_stored_as_sentences_reads_as_literal_messages_and_can_be_rewri
 
 def test_dimension_names_are_the_scenario_vocabulary_s_words() -> None:
     assert DIMENSION_LABELS == SCENARIO_DIMENSION_LABELS
+
+
+def test_a_translation_that_does_not_fit_its_parameters_falls_back_to_bokmal() -> None:
+    class Broken:
+        def gettext(self, message: str) -> str:
+            return "100 % %(missing)s"
+
+        def ngettext(self, singular: str, plural: str, n: int) -> str:
+            return self.gettext(singular)
+
+    message = Message("Ekspertvalget var «%(label)s».", {"label": "Vent"})
+    assert render(message, Broken()) == "Ekspertvalget var «Vent»."
