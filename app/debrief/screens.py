@@ -255,6 +255,23 @@ def finding_text(finding: Finding) -> str:
     return " ".join(text for text in (words.say(part) for part in finding.parts) if text)
 
 
+def findings_in_words(report: Report) -> list[dict[str, Any]]:
+    """Every finding of the debrief with its text in the reader's language, for the JSON export."""
+    if report.debrief is None:
+        return []
+    return [
+        {
+            "phase": f.phase,
+            "kind": f.kind,
+            "role": f.role,
+            "dimension": f.dimension,
+            "severity": f.severity,
+            "text": finding_text(f),
+        }
+        for f in report.debrief.findings
+    ]
+
+
 def score_text(value: float | None) -> str:
     """A score rounded to one decimal in the reader's language ("86,1" in Norwegian), or a dash."""
     if value is None:

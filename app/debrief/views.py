@@ -160,6 +160,8 @@ def export_json(public_id: str) -> Response:
     data = {
         "drill": {"complete": not drill.incomplete, "test": drill.is_test, "notices": notices},
         "report": report_to_data(report),
+        # The report keeps message ids and parameters; the findings are also given in the reader's words.
+        "findings": screens.findings_in_words(report),
         "events": services.drill_events(drill),
     }
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)

@@ -206,3 +206,13 @@ def test_the_solo_debrief_speaks_the_readers_language(app, client, auth, csrf, c
     for finding in mine:
         shown = finding.question or finding.parts[-1]
         assert str(escape(render(shown, words))) in html
+
+
+def test_the_json_export_gives_the_findings_in_the_readers_words(client, csrf, compiled, stored):
+    drill, report, _scenario, _shape = stored
+    _switch(client, csrf, "nn")
+    data = client.get(f"/debrief/{drill.public_id}/export.json").get_json()
+    words = _words(compiled, "nn")
+    first = _finding(report, "reactions")
+    assert data["findings"][0]["text"] == render(first.message, words)
+    assert data["report"]["debrief"]["phases"][0]["findings"][0]["message"]["id"] == first.message.id
