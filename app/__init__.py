@@ -296,11 +296,15 @@ def _set_response_headers(response: Response) -> Response:
 def _register_template_helpers(app: Flask) -> None:
     """Give templates the Markdown filter for author text, the score format and the drill wording helpers."""
     from app.auth.passwords import password_hint
+    from app.debrief import words
     from app.debrief.screens import score_text
     from app.drills import wording
 
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(score_text, "score")
+    app.add_template_filter(words.say, "say")
+    for name, helper in words.template_helpers().items():
+        app.add_template_global(helper, name)
     app.add_template_global(password_hint, "password_hint")
     app.add_template_global(wording.day_label, "day_label")
     app.add_template_global(wording.waiting_text, "waiting_text")

@@ -268,13 +268,3 @@ DIMENSION_LABELS = {
     "follow_up": "Oppfølging og avslutning",
     "alignment": "Samstemthet og felles bilde",
 }
-
-DIMENSION_LABELS_EN = {
-    "escalation": "Early and correct escalation",
-    "information": "Lawful information sharing",
-    "ownership": "Clear ownership",
-    "child_voice": "The child's voice",
-    "parents": "Working with the parents",
-    "follow_up": "Follow-up and closure",
-    "alignment": "Alignment and shared picture",
-}

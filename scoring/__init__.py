@@ -43,6 +43,7 @@ from scoring.model import ReportSummary
 from scoring.model import ScoringConfig
 from scoring.roles import expert_comparison
 from scoring.roles import role_contributions
+from scoring.storage import legacy_debrief
 from scoring.timeline import build_timeline
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "cohort",
     "compare_runs",
     "latency_survival",
+    "rewrite_debrief",
     "score_drill",
 ]
 
@@ -116,3 +118,14 @@ def score_drill(
     if earlier:
         report = replace(report, percentiles=percentiles(report, earlier))
     return replace(report, debrief=build_debrief(scenario, timeline, report))
+
+
+def rewrite_debrief(scenario: Scenario, log: DrillLog, report: Report) -> Report:
+    """The report with its debrief written anew as messages, if it was stored as bokmål sentences.
+
+    The stored scores, flags and divergent scenes stay as they were scored; only the words are
+    derived again, from them and the drill's events, so an old report reads in any language.
+    """
+    if not legacy_debrief(report):
+        return report
+    return replace(report, debrief=build_debrief(scenario, build_timeline(scenario, log), report))

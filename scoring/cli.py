@@ -17,49 +17,33 @@ import click
 from scenarios.check import check_file
 from scenarios.diagnostics import ERROR
 from scoring.composite import rating_label
+from scoring.messages import N_
+from scoring.messages import catalogue
 from scoring.scorecard import PROFILES
 from scoring.scorecard import Scorecard
 from scoring.scorecard import score_path
 from scoring.script import ScriptError
 from scoring.script import load_script
 
-# The words of the text output, in bokmål and English (`--lang en`).
+# The words of the text output, as msgids of the app's catalogue (`--lang en` reads its English).
 WORDS = {
-    "nb": {
-        "severity": {"critical": "kritisk", "warning": "advarsel", "info": "info"},
-        "path": {"expert": "ekspertstien", "cautious": "forsiktig team"},
-        "total": "Totalt:    ",
-        "capped": " – begrenset av kritisk feil",
-        "critical": " – kritisk feil",
-        "complete": "Fullført:  ",
-        "yes": "ja",
-        "incomplete": "nei (ufullstendig øvelse)",
-        "ending": "Slutt:     ",
-        "dimension": "Dimensjon",
-        "score": "Skår",
-        "no_flags": "Flagg: ingen",
-        "flags": "Flagg:",
-        "choices": "Valg på stien (scene, rolle: valg):",
-        "not_acted": "handlet ikke",
-    },
-    "en": {
-        "severity": {"critical": "critical", "warning": "warning", "info": "info"},
-        "path": {"expert": "the expert path", "cautious": "a cautious team"},
-        "total": "Total:     ",
-        "capped": " – capped by a critical error",
-        "critical": " – critical error",
-        "complete": "Complete:  ",
-        "yes": "yes",
-        "incomplete": "no (incomplete drill)",
-        "ending": "Ending:    ",
-        "dimension": "Dimension",
-        "score": "Score",
-        "no_flags": "Flags: none",
-        "flags": "Flags:",
-        "choices": "Choices on the path (scene, role: choice):",
-        "not_acted": "did not act",
-    },
+    "severity": {"critical": N_("kritisk"), "warning": N_("advarsel"), "info": N_("info")},
+    "path": {"expert": N_("ekspertstien"), "cautious": N_("forsiktig team")},
+    "total": N_("Totalt:"),
+    "capped": N_("begrenset av kritisk feil"),
+    "critical": N_("kritisk feil"),
+    "complete": N_("Fullført:"),
+    "yes": N_("ja"),
+    "incomplete": N_("nei (ufullstendig øvelse)"),
+    "ending": N_("Slutt:"),
+    "dimension": N_("Dimensjon"),
+    "score": N_("Skår"),
+    "no_flags": N_("Flagg: ingen"),
+    "flags": N_("Flagg:"),
+    "choices": N_("Valg på stien (scene, rolle: valg):"),
+    "not_acted": N_("handlet ikke"),
 }
+LABEL_WIDTH = 11
 
 
 def _fail(message: str) -> NoReturn:
@@ -75,32 +59,42 @@ def _number(value: float | None, lang: str = "nb") -> str:
 
 def render_text(card: Scorecard, title: str, lang: str = "nb") -> str:
     """A short table: total and rating, completeness, ending, dimensions, flags, then every choice made."""
-    words = WORDS["en" if lang == "en" else "nb"]
+    words = catalogue(lang)
+
+    def say(key: str) -> str:
+        return words.gettext(WORDS[key])
+
+    def head(key: str) -> str:
+        return say(key).ljust(LABEL_WIDTH)
+
     label = rating_label(card.rating, card.complete, lang)
+    path = WORDS["path"].get(card.path)
+    cap = "capped" if card.cap_lowered else "critical" if card.capped else None
     lines = [
-        f"{title} – {words['path'].get(card.path, card.path)}",
-        f"{words['total']} {_number(card.total, lang)} ({card.rating or '–'}{' – ' + label if label else ''})"
-        + (words["capped"] if card.cap_lowered else words["critical"] if card.capped else ""),
-        f"{words['complete']} {words['yes'] if card.complete else words['incomplete']}",
-        f"{words['ending']} {card.ending or '–'}",
+        f"{title} – {words.gettext(path) if path else card.path}",
+        f"{head('total')} {_number(card.total, lang)} ({card.rating or '–'}{' – ' + label if label else ''})"
+        + (f" – {say(cap)}" if cap else ""),
+        f"{head('complete')} {say('yes') if card.complete else say('incomplete')}",
+        f"{head('ending')} {card.ending or '–'}",
         "",
-        f"{words['dimension']:<34} {words['score']}",
+        f"{say('dimension'):<34} {say('score')}",
     ]
     lines += [f"{name:<34} {_number(score, lang):>5}" for _, name, score in card.dimension_rows(lang)]
     lines.append("")
     if not card.flags:
-        lines.append(words["no_flags"])
+        lines.append(say("no_flags"))
     else:
-        lines.append(words["flags"])
+        lines.append(say("flags"))
         for flag in card.flags:
             where = ", ".join(p for p in (flag.role, flag.scene) if p)
-            severity = words["severity"].get(flag.severity, flag.severity)
+            severity = WORDS["severity"].get(flag.severity)
+            severity = words.gettext(severity) if severity else flag.severity
             lines.append(f"  [{severity}] {flag.code}" + (f" ({where})" if where else ""))
             lines.append(f"      {flag.message}")
     if card.choices:
-        lines += ["", words["choices"]]
+        lines += ["", say("choices")]
         for line in card.choices:
-            made = f"{line.choice} («{line.label}»)" if line.choice else words["not_acted"]
+            made = f"{line.choice} («{line.label}»)" if line.choice else say("not_acted")
             lines.append(f"  {line.scene}, {line.role}: {made}")
     return "\n".join(lines)
 

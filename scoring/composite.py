@@ -28,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Mapping
 
+from scoring.messages import N_
+from scoring.messages import catalogue
 from scoring.model import CRITICAL
 from scoring.model import WARNING
 from scoring.model import DimensionScore
@@ -45,21 +47,14 @@ WEIGHTS: dict[str, float] = {
 
 RATING_THRESHOLDS: tuple[tuple[float, str], ...] = ((85.0, "P"), (65.0, "S"), (40.0, "M"))
 RATING_LABELS = {
-    "P": "Gjennomført uten utfordringer",
-    "S": "Gjennomført med noen utfordringer",
-    "M": "Gjennomført med store utfordringer",
-    "U": "Ikke gjennomført",
+    "P": N_("Gjennomført uten utfordringer"),
+    "S": N_("Gjennomført med noen utfordringer"),
+    "M": N_("Gjennomført med store utfordringer"),
+    "U": N_("Ikke gjennomført"),
 }
 
 
-INCOMPLETE_LABEL = "Ufullstendig øvelse – skåret bare på det som ble spilt"
-INCOMPLETE_LABEL_EN = "Incomplete drill – scored only on what was played"
-RATING_LABELS_EN = {
-    "P": "Performed without challenges",
-    "S": "Performed with some challenges",
-    "M": "Performed with major challenges",
-    "U": "Unable to be performed",
-}
+INCOMPLETE_LABEL = N_("Ufullstendig øvelse – skåret bare på det som ble spilt")
 
 
 def overall_rating(total: float | None, flags: Iterable[Flag]) -> str | None:
@@ -76,10 +71,10 @@ def overall_rating(total: float | None, flags: Iterable[Flag]) -> str | None:
 
 
 def rating_label(rating_letter: str | None, complete: bool = True, lang: str = "nb") -> str:
-    """The words for a total's rating; an incomplete drill is never «Gjennomført …»."""
-    if not complete:
-        return INCOMPLETE_LABEL_EN if lang == "en" else INCOMPLETE_LABEL
-    return (RATING_LABELS_EN if lang == "en" else RATING_LABELS).get(rating_letter or "", "")
+    """The words for a total's rating in `lang` (the app's catalogue); an incomplete drill is never
+    «Gjennomført …»."""
+    label = INCOMPLETE_LABEL if not complete else RATING_LABELS.get(rating_letter or "")
+    return catalogue(lang).gettext(label) if label else ""
 
 
 def rating(score: float | None) -> str | None:

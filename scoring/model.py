@@ -14,6 +14,10 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from scoring.messages import N_
+from scoring.messages import Message
+from scoring.messages import render
+
 # The seven coordination dimensions, in the order reports and debriefs list them.
 DIMENSION_NAMES = (
     "escalation",
@@ -24,6 +28,17 @@ DIMENSION_NAMES = (
     "follow_up",
     "alignment",
 )
+
+# Their names, as bokmål msgids (the same words as `scenarios.vocabulary.DIMENSION_LABELS`).
+DIMENSION_LABELS = {
+    "escalation": N_("Tidlig og riktig eskalering"),
+    "information": N_("Lovlig informasjonsdeling"),
+    "ownership": N_("Tydelig eierskap"),
+    "child_voice": N_("Barnets stemme"),
+    "parents": N_("Foreldresamarbeid"),
+    "follow_up": N_("Oppfølging og avslutning"),
+    "alignment": N_("Samstemthet og felles bilde"),
+}
 
 CRITICAL = "critical"
 WARNING = "warning"
@@ -190,30 +205,63 @@ class ExpertComparison:
 
 @dataclass(frozen=True)
 class Finding:
-    """One item of the debrief, in bokmål, with the evidence it cites; the app decides how to show it."""
+    """One item of the debrief as messages (codes and parameters), with the evidence it cites.
+
+    An advocacy-inquiry finding has `observed`, `concern` and `question`; any other has `message`.
+    The reader's language is chosen when it is shown (`scoring.messages.render`); the string
+    properties give the bokmål sentences, for tests and tools that want plain text.
+    """
 
     phase: str  # reactions | description | analysis | summary
     kind: str  # question | timeline | critical | divergence | observation | plus | delta | takeaway
-    text: str
+    message: Message | None = None
     evidence: tuple[Evidence, ...] = ()
     role: str | None = None
     dimension: str | None = None
     severity: str | None = None
-    observation: str = ""  # advocacy: what happened, with day and scene
-    consequence: str = ""  # advocacy: why the facilitator is concerned (or pleased)
-    inquiry: str = ""  # inquiry: a genuinely curious question
+    observed: Message | None = None  # advocacy: what happened, with day and scene
+    concern: Message | None = None  # advocacy: why the facilitator is concerned (or pleased)
+    question: Message | None = None  # inquiry: a genuinely curious question
     rule: str = ""  # the law or guideline behind a flag, for the facilitator
+
+    @property
+    def parts(self) -> tuple[Message, ...]:
+        """The messages the finding says, in order: the one message, or observation, concern, question."""
+        if self.message is not None:
+            return (self.message,)
+        return tuple(m for m in (self.observed, self.concern, self.question) if m is not None)
+
+    @property
+    def text(self) -> str:
+        """The whole finding in bokmål."""
+        return " ".join(p for p in (render(m) for m in self.parts) if p)
+
+    @property
+    def observation(self) -> str:
+        return render(self.observed)
+
+    @property
+    def consequence(self) -> str:
+        return render(self.concern)
+
+    @property
+    def inquiry(self) -> str:
+        return render(self.question)
 
 
 @dataclass(frozen=True)
 class ImprovementPoint:
-    """An HSEEP improvement-plan item: an area to improve, a corrective action and who should own it."""
+    """An HSEEP improvement-plan item: an area (dimension and rating), a corrective action and an owner."""
 
     dimension: str
     rating: str | None
-    area: str
-    action: str
+    remedy: Message
     owner: str | None
+
+    @property
+    def action(self) -> str:
+        """The corrective action in bokmål."""
+        return render(self.remedy)
 
 
 @dataclass(frozen=True)
@@ -221,7 +269,7 @@ class DebriefPhase:
     """One PEARLS phase with its findings in the order the facilitator should use them."""
 
     name: str
-    title: str
+    title: str  # the bokmål msgid of the phase's title, translated when shown
     findings: tuple[Finding, ...]
 
 

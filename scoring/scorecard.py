@@ -17,10 +17,12 @@ from typing import Any
 from scenarios.model import Scenario
 from scenarios.profiles import CAUTIOUS
 from scenarios.profiles import EXPERT
-from scenarios.vocabulary import DIMENSION_LABELS
-from scenarios.vocabulary import DIMENSION_LABELS_EN
 from scoring import score_drill
 from scoring.debrief import flag_observations
+from scoring.messages import Message
+from scoring.messages import catalogue
+from scoring.messages import render
+from scoring.model import DIMENSION_LABELS
 from scoring.model import DrillLog
 from scoring.model import Report
 from scoring.script import Script
@@ -39,8 +41,9 @@ class FlagLine:
     severity: str  # critical | warning | info
     role: str | None
     scene: str | None
-    message: str
+    message: str  # the debrief's observation, rendered in the language the card was asked for
     info: str | None = None  # the information item the flag is about, when it is about one
+    words: Message | None = field(default=None, compare=False)  # the same, to render in any language
 
 
 @dataclass(frozen=True)
@@ -104,23 +107,28 @@ class Scorecard:
 
     def dimension_rows(self, lang: str = "nb") -> list[tuple[str, str, float | None]]:
         """(id, label, score) per dimension, for tables; the label in bokmål, or English with `lang="en"`."""
-        labels = DIMENSION_LABELS_EN if lang == "en" else DIMENSION_LABELS
-        return [(name, labels.get(name, name), score) for name, score in self.dimensions.items()]
+        words = catalogue(lang)
+        return [
+            (name, words.gettext(DIMENSION_LABELS.get(name, name)), score)
+            for name, score in self.dimensions.items()
+        ]
 
 
 def scorecard_of(
     scenario: Scenario, timeline: Timeline, report: Report, path: str, lang: str = "nb"
 ) -> Scorecard:
     """The scorecard of a scored drill; each flag's message is the debrief's sentence about that flag."""
-    messages = flag_observations(scenario, timeline, report, lang)
+    messages = flag_observations(scenario, timeline, report)
+    words = catalogue(lang)
     flags = tuple(
         FlagLine(
             code=f.code,
             severity=f.severity,
             role=f.role,
             scene=f.scene,
-            message=message,
+            message=render(message, words),
             info=f.params.get("info") if isinstance(f.params.get("info"), str) else None,
+            words=message,
         )
         for f, message in zip(report.flags, messages, strict=True)
     )

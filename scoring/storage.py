@@ -17,6 +17,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from scoring.messages import Message
+from scoring.messages import message_from_data
 from scoring.model import Report
 from scoring.model import ReportSummary
 
@@ -29,11 +31,51 @@ def report_to_data(report: Report) -> dict[str, Any]:
 def report_from_data(data: Mapping[str, Any]) -> Report:
     """Rebuild a report stored with `report_to_data` (and passed through JSON).
 
-    Reports stored before `complete` existed read as complete when they reached an ending.
+    Reports stored before `complete` existed read as complete when they reached an ending. A debrief
+    stored as sentences (before findings were messages) reads with each sentence as a literal message
+    (`legacy_debrief` tells them apart, so the app can write the debrief anew from the drill's events).
     """
     if "complete" not in data:
         data = {**data, "complete": bool(data.get("ending") or data.get("finished"))}
+    if isinstance(data.get("debrief"), Mapping):
+        data = {**data, "debrief": _debrief_data(data["debrief"])}
     return _build(Report, data)
+
+
+def legacy_debrief(report: Report) -> bool:
+    """Whether the report's debrief was stored as finished bokmål sentences rather than messages."""
+    return report.debrief is not None and any(m.literal for f in report.debrief.findings for m in f.parts)
+
+
+# A finding stored as sentences: the old field, and the message field it becomes.
+_LEGACY_FINDING = {
+    "text": "message",
+    "observation": "observed",
+    "consequence": "concern",
+    "inquiry": "question",
+}
+
+
+def _debrief_data(debrief: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored debrief in the current shape: sentences become literal messages."""
+    phases = []
+    for phase in debrief.get("phases", ()):
+        findings = []
+        for finding in phase.get("findings", ()):
+            if "text" in finding and "message" not in finding:
+                finding = dict(finding)
+                advocacy = bool(finding.get("inquiry"))
+                for old, new in _LEGACY_FINDING.items():
+                    text = finding.pop(old, "")
+                    if text and (advocacy != (old == "text")):
+                        finding[new] = text
+            findings.append(finding)
+        phases.append({**phase, "findings": findings})
+    improvements = [
+        {**point, "remedy": point.get("remedy", point.get("action", ""))}
+        for point in debrief.get("improvements", ())
+    ]
+    return {**debrief, "phases": phases, "improvements": improvements}
 
 
 def summarise(report: Report) -> ReportSummary:
@@ -82,6 +124,8 @@ def _hints(cls: type) -> dict[str, Any]:
 def _build(annotation: Any, value: Any) -> Any:
     if value is None:
         return None
+    if annotation is Message:
+        return message_from_data(value)
     origin = typing.get_origin(annotation)
     if origin in (types.UnionType, typing.Union):
         options = [a for a in typing.get_args(annotation) if a is not type(None)]

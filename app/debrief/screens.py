@@ -15,10 +15,10 @@ from typing import Any
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from app.debrief import words
 from app.models import Drill
 from app.observing.screens import NoteLine
 from scenarios.model import Scenario
-from scenarios.vocabulary import DIMENSION_LABELS
 from scoring import Report
 from scoring.model import Cohort
 from scoring.model import CohortRow
@@ -97,7 +97,7 @@ class Made:
 
 @dataclass(frozen=True)
 class Questions:
-    """The discussion questions of one PEARLS phase."""
+    """The discussion questions of one PEARLS phase, in the reader's language."""
 
     name: str
     title: str
@@ -138,7 +138,7 @@ def chart(report: Report) -> tuple[list[Bar], int]:
         bars.append(
             Bar(
                 name=dimension.name,
-                label=DIMENSION_LABELS.get(dimension.name, dimension.name),
+                label=words.dimension_label(dimension.name),
                 score=dimension.score,
                 rating=dimension.rating,
                 percentile=percentiles.get(dimension.name),
@@ -178,7 +178,7 @@ def cohort_chart(rows: Sequence[CohortRow], columns: Sequence[str], total_label:
             if row.mean.get(name) is not None
         ]
         if points:
-            label = total_label if name == "total" else DIMENSION_LABELS.get(name, name)
+            label = total_label if name == "total" else words.dimension_label(name)
             result.append(Series(name, label, SERIES_COLOURS[index % len(SERIES_COLOURS)], " ".join(points)))
     return result
 
@@ -242,15 +242,37 @@ def phases(report: Report) -> list[Questions]:
     for phase in report.debrief.phases:
         questions = []
         for finding in phase.findings:
-            if finding.inquiry:
-                questions.append(finding.inquiry)
+            if finding.question is not None:
+                questions.append(words.say(finding.question))
             elif finding.kind in ("question", "takeaway"):
-                questions.append(finding.text)
+                questions.append(finding_text(finding))
             elif finding.kind == "timeline" and not finding.evidence:
                 # The case summary only: the scene lines say what each role did, too personal for a wall.
-                questions.append(finding.text)
-        result.append(Questions(phase.name, phase.title, phase.findings, tuple(questions)))
+                questions.append(finding_text(finding))
+        result.append(Questions(phase.name, words.phase_title(phase), phase.findings, tuple(questions)))
     return result
+
+
+def finding_text(finding: Finding) -> str:
+    """The whole finding in the reader's language."""
+    return " ".join(text for text in (words.say(part) for part in finding.parts) if text)
+
+
+def findings_in_words(report: Report) -> list[dict[str, Any]]:
+    """Every finding of the debrief with its text in the reader's language, for the JSON export."""
+    if report.debrief is None:
+        return []
+    return [
+        {
+            "phase": f.phase,
+            "kind": f.kind,
+            "role": f.role,
+            "dimension": f.dimension,
+            "severity": f.severity,
+            "text": finding_text(f),
+        }
+        for f in report.debrief.findings
+    ]
 
 
 def score_text(value: float | None) -> str:
@@ -345,10 +367,30 @@ def report_csv(
                 **_event_texts(scenario, event),
             }
         )
-    rows.append({"kind": "score", "name": "total", "score": report.total, "rating": report.rating})
+    ratings = words.rating_words()
+    rows.append(
+        {
+            "kind": "score",
+            "name": "total",
+            "score": report.total,
+            "rating": report.rating,
+            "note": ratings.get(report.rating or "", ""),
+        }
+    )
     for dimension in report.dimensions:
         rows.append(
-            {"kind": "score", "name": dimension.name, "score": dimension.score, "rating": dimension.rating}
+            {
+                "kind": "score",
+                "name": dimension.name,
+                "score": dimension.score,
+                "rating": dimension.rating,
+                # The dimension's name and rating in words, in the reader's language.
+                "note": " – ".join(
+                    w
+                    for w in (words.dimension_label(dimension.name), ratings.get(dimension.rating or ""))
+                    if w
+                ),
+            }
         )
     for row in rows:
         writer.writerow([safe_cell(row.get(column, "")) for column in CSV_HEADER])

@@ -9,6 +9,7 @@ that ended otherwise; never while a participant's choice is being recorded.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import replace
@@ -37,12 +38,14 @@ from scenarios.model import Scenario
 from scoring import DrillLog
 from scoring import Report
 from scoring import compare_runs
+from scoring import rewrite_debrief
 from scoring import score_drill
 from scoring.cohort import cohort
 from scoring.infoflow import SCENARIO_DELIVERED
 from scoring.model import Cohort
 from scoring.model import ReportSummary
 from scoring.model import TeamProgress
+from scoring.storage import legacy_debrief
 from scoring.storage import report_from_data
 from scoring.storage import report_to_data
 from scoring.storage import summarise
@@ -52,6 +55,7 @@ from scoring.timeline import Timeline
 from scoring.timeline import build_timeline
 
 COHORT_MONTHS = 12
+logger = logging.getLogger(__name__)
 
 
 class DrillNotEnded(Exception):
@@ -153,7 +157,23 @@ def drill_report(drill: Drill) -> Report:
     if stored is None:
         stored = store_report(drill)
     report = report_from_data(stored.data)
+    if legacy_debrief(report):
+        report = _rewritten(drill, stored, report)
     return replace(report, percentiles=None) if drill.incomplete else report
+
+
+def _rewritten(drill: Drill, stored: DebriefReport, report: Report) -> Report:
+    """A report stored with bokmål sentences, its debrief written anew as messages and stored so, once.
+
+    Should that fail (a scenario version that no longer replays), the sentences are shown as stored.
+    """
+    try:
+        report = rewrite_debrief(drill.scenario, drill_log(drill), report)
+    except Exception:  # noqa: BLE001 - the stored sentences are a working fallback
+        logger.exception("debrief of drill %s not rewritten; showing its stored sentences", drill.public_id)
+        return report
+    stored.data = report_to_data(report)
+    return report
 
 
 def team_progress(drill: Drill) -> TeamProgress | None:

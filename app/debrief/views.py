@@ -28,6 +28,7 @@ from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.debrief import screens
 from app.debrief import services
+from app.debrief import words
 from app.debrief.forms import ActionPointForm
 from app.drills import services as drill_services
 from app.extensions import db
@@ -36,10 +37,8 @@ from app.models import DrillStatus
 from app.models import Role
 from app.observing import services as observing
 from app.observing.screens import note_lines
-from scenarios.vocabulary import DIMENSION_LABELS
 from scoring import Report
 from scoring import ScoringConfig
-from scoring.composite import RATING_LABELS
 from scoring.storage import report_to_data
 
 bp = Blueprint("debrief", __name__, url_prefix="/debrief")
@@ -103,11 +102,11 @@ def _debrief(public_id: str) -> tuple[Drill, dict[str, Any]]:
         "phases": screens.phases(report),
         "points": services.action_points(drill),
         "critical": screens.critical_findings(report),
-        "rating_words": RATING_LABELS,
+        "rating_words": words.rating_words(),
         "cap": ScoringConfig().cap,
         "role_names": {role.id: role.name for role in drill.scenario.meta.roles},
         "progress": services.team_progress(drill),
-        "dimension_labels": DIMENSION_LABELS,
+        "dimension_labels": words.dimension_labels(),
     }
     return drill, context
 
@@ -173,6 +172,8 @@ def export_json(public_id: str) -> Response:
     data = {
         "drill": {"complete": not drill.incomplete, "test": drill.is_test, "notices": notices},
         "report": report_to_data(report),
+        # The report keeps message ids and parameters; the findings are also given in the reader's words.
+        "findings": screens.findings_in_words(report),
         "events": services.drill_events(drill),
         "observer_notes": [
             {
@@ -244,7 +245,7 @@ def _own_debrief(public_id: str) -> dict[str, Any]:
         **_chart_context(report),
         "phases": screens.phases(report),
         "points": services.action_points(drill),
-        "rating_words": RATING_LABELS,
+        "rating_words": words.rating_words(),
         "cap": ScoringConfig().cap,
     }
 
@@ -284,7 +285,7 @@ def cohort() -> str:
         titles=titles,
         scenario_ids=list(charts),
         interfaces=interfaces,
-        dimension_labels=DIMENSION_LABELS,
+        dimension_labels=words.dimension_labels(),
         charts=charts,
         trend=(screens.TREND_WIDTH, screens.TREND_HEIGHT, screens.TREND_PAD),
     )

@@ -39,6 +39,7 @@ from scenarios.profiles import players_turn
 from scenarios.profiles import team_events
 from scoring import DrillLog
 from scoring import Report
+from scoring import rewrite_debrief
 from scoring import score_drill
 from scoring.storage import report_from_data
 from scoring.storage import report_to_data
@@ -273,10 +274,11 @@ def run_log(run: SoloRun) -> DrillLog:
 
 
 def run_report(run: SoloRun) -> Report:
-    """The stored personal report of an ended run."""
+    """The stored personal report of an ended run; one stored with bokmål sentences gets its debrief
+    written anew as messages from the run's events (in memory: the stored report stays as it is)."""
     if run.report is None:
         raise RunEnded(run.public_id)
-    return report_from_data(run.report)
+    return rewrite_debrief(run.scenario, run_log(run), report_from_data(run.report))
 
 
 def latest_finished_run(user: User, origin: str) -> SoloRun | None:

@@ -25,6 +25,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from app.authoring.access import may_read_version
+from app.debrief import words
 from app.drills.forms import AnswerStepForm
 from app.drills.forms import ChoiceStepForm
 from app.drills.wording import refusal_text
@@ -37,8 +38,6 @@ from app.solo import screens
 from app.solo import services
 from app.solo.forms import RestartForm
 from app.solo.forms import StartForm
-from scenarios.vocabulary import DIMENSION_LABELS
-from scoring.composite import RATING_LABELS
 
 bp = Blueprint("solo", __name__, url_prefix="/solo")
 
@@ -228,6 +227,6 @@ def debrief(public_id: str) -> Response | str:
         "solo/debrief.html",
         debrief=screens.personal_debrief(run),
         profile_label=screens.profile_label,
-        rating_words=RATING_LABELS,
-        dimension_labels=DIMENSION_LABELS,
+        rating_words=words.rating_words(),
+        dimension_labels=words.dimension_labels(),
     )

@@ -21,11 +21,11 @@ def _catalogue(locale: str):
 
 
 def test_template_is_current(tmp_path):
-    """Fails when UI text changed without re-running extraction (see babel.cfg)."""
+    """Fails when UI or debrief text changed without re-running extraction (see babel.cfg)."""
     fresh = tmp_path / "messages.pot"
     CommandLineInterface().run(
         ["pybabel", "-q", "extract", "-F", str(REPO / "babel.cfg"), "-k", "lazy_gettext", "-k", "_l"]
-        + ["-o", str(fresh), str(REPO / "app")]
+        + ["-o", str(fresh), str(REPO)]
     )
     with fresh.open("rb") as source:
         extracted = {message.id for message in read_po(source) if message.id}

@@ -140,3 +140,54 @@ LIBRARY_NAMES = sorted(p.stem for p in LIBRARY.glob("*.md"))
 def library_scenario(request: pytest.FixtureRequest) -> Scenario:
     """Each built-in scenario in turn."""
     return library(request.param)
+
+
+def old_shape(data: dict[str, Any]) -> dict[str, Any]:
+    """Stored report data as it was before findings were messages: every finding a bokmål sentence.
+
+    Built from a report of today (`report_to_data`), with the fields the old `Finding` and
+    `ImprovementPoint` had, so a test can store a report the way earlier versions of Laget did.
+    """
+    from scoring.debrief import improvement_area  # noqa: PLC0415 - only for this helper
+    from scoring.storage import report_from_data  # noqa: PLC0415
+
+    report = report_from_data(data)
+    assert report.debrief is not None
+    phases = []
+    for phase in report.debrief.phases:
+        findings = []
+        for finding in phase.findings:
+            findings.append(
+                {
+                    "phase": finding.phase,
+                    "kind": finding.kind,
+                    "text": finding.text,
+                    "evidence": data_of(finding.evidence),
+                    "role": finding.role,
+                    "dimension": finding.dimension,
+                    "severity": finding.severity,
+                    "observation": finding.observation,
+                    "consequence": finding.consequence,
+                    "inquiry": finding.inquiry,
+                    "rule": finding.rule,
+                }
+            )
+        phases.append({"name": phase.name, "title": phase.title, "findings": findings})
+    improvements = [
+        {
+            "dimension": p.dimension,
+            "rating": p.rating,
+            "area": str(improvement_area(p)),
+            "action": p.action,
+            "owner": p.owner,
+        }
+        for p in report.debrief.improvements
+    ]
+    return {**data, "debrief": {"phases": phases, "improvements": improvements}}
+
+
+def data_of(value: Any) -> Any:
+    """Plain JSON data of a dataclass tree, as `scoring.storage` stores it."""
+    from scoring.storage import _to_data  # noqa: PLC0415
+
+    return _to_data(value)
