@@ -35,6 +35,7 @@ from scenarios.model import Or
 from scenarios.model import Scenario
 from tests.e2e.test_accessibility import AXE
 from tests.e2e.test_accessibility import audit
+from tests.e2e.test_accessibility import resize
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "fagdag.md"
 WIDTHS = (390, 1280)
@@ -121,7 +122,7 @@ class Audits:
     def check(self, page: Any, name: str) -> None:
         size = page.viewport_size
         for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
+            resize(page, {"width": width, "height": 900})
             self.problems[f"{name} ({width} px)"] = audit(page)
             if width == 390:
                 scroll = page.evaluate("() => document.documentElement.scrollWidth")
