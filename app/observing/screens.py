@@ -176,8 +176,12 @@ def note_scene_title(drill: Drill) -> str | None:
     return scene.title if scene else None
 
 
-def observer_etag(screen: ObserverScreen) -> str:
-    """What the polled roles fragment depends on: the drill's events and status, the clock and the casting."""
+def observer_etag(screen: ObserverScreen, notes: list[NoteLine]) -> str:
+    """What the polled fragment depends on: the drill's events and status, the clock, the casting and
+    the notes (which are only ever added, so their count and newest id tell a change)."""
     drill = screen.drill
     casting = tuple(sorted((a.role_id, a.participant_id) for a in drill.assignments))
-    return etag_for("observe", drill.state_version, str(drill.status), screen.time_left, casting)
+    newest = max((note.id for note in notes), default=0)
+    return etag_for(
+        "observe", drill.state_version, str(drill.status), screen.time_left, casting, len(notes), newest
+    )

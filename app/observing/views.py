@@ -139,8 +139,9 @@ def screen(public_id: str) -> str:
     """Show every role's screen read-only, the choices so far, and the notes with the note form."""
     drill, observer = _watch(public_id)
     view = observer_screen(drill, utcnow())
+    context = _notes_context(drill, observer)
     return render_template(
-        "observing/screen.html", screen=view, etag=observer_etag(view), **_notes_context(drill, observer)
+        "observing/screen.html", screen=view, etag=observer_etag(view, context["notes"]), **context
     )
 
 
@@ -149,7 +150,8 @@ def state(public_id: str) -> Response:
     """The polled part of the observer screen; 304 Not Modified while nothing it shows has changed."""
     drill, observer = _watch(public_id)
     view = observer_screen(drill, utcnow())
-    etag = observer_etag(view)
+    context = _notes_context(drill, observer)
+    etag = observer_etag(view, context["notes"])
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
         response.vary.add("HX-Request")
@@ -160,7 +162,7 @@ def state(public_id: str) -> Response:
             screen=view,
             etag=etag,
             oob=is_htmx(),
-            **_notes_context(drill, observer),
+            **context,
         )
     response.set_etag(etag, weak=True)
     return response
@@ -193,5 +195,6 @@ def add_note(public_id: str) -> Response:
         # htmx swaps only 2xx answers; a refusal is in the fragment itself.
         return make_response(render_template("observing/_notes.html", oob_status=True, **context), 200)
     view = observer_screen(drill, utcnow())
-    page = render_template("observing/screen.html", screen=view, etag=observer_etag(view), **context)
+    etag = observer_etag(view, context["notes"])
+    page = render_template("observing/screen.html", screen=view, etag=etag, **context)
     return make_response(page, status)

@@ -231,6 +231,26 @@ def test_the_polled_part_answers_304_while_nothing_changed(observed):
     assert again.status_code == 304
 
 
+def test_the_poll_brings_notes_other_observers_take(app, client, observed):
+    drill, _seats, olga = observed
+    first = olga.get(f"/observe/{drill.public_id}/state", headers=HTMX)
+    assert "Ingen notater ennå." in first.get_data(as_text=True)
+    per = observe(app, add_observer(client, drill, "Per Observatør"))
+    assert post_note(per, drill, "Kontaktlæreren ringte foreldrene.").status_code == 303
+    polled = olga.get(
+        f"/observe/{drill.public_id}/state", headers={**HTMX, "If-None-Match": first.headers["ETag"]}
+    )
+    assert polled.status_code == 200
+    fragment = polled.get_data(as_text=True)
+    note_list = fragment[fragment.index('<div id="note-list" hx-swap-oob="outerHTML">') :]
+    assert "Kontaktlæreren ringte foreldrene." in note_list and "Per Observatør" in note_list
+    assert 'name="text"' not in fragment  # the note form Olga may be typing in is left alone
+    again = olga.get(
+        f"/observe/{drill.public_id}/state", headers={**HTMX, "If-None-Match": polled.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+
 # --- Notes ---------------------------------------------------------------------------------------------
 
 

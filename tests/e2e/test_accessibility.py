@@ -16,6 +16,13 @@ AXE = Path(__file__).resolve().parents[2] / "build" / "npm" / "node_modules" / "
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+def resize(page, viewport: dict[str, int]) -> None:
+    """Resize the page and let its resize handlers run (two frames), so axe sees the page as laid out
+    at that width: without the wait it could run before a table's wrapper was made a tab stop."""
+    page.set_viewport_size(viewport)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def audit(page) -> list[str]:
     """Run axe on the page and describe each violation with the elements it found."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

@@ -3,11 +3,13 @@
 Through the real pages only: the facilitator creates the session, the projector shows both codes and
 then who has joined, eight guests join on their own devices (some take an open role themselves, the
 facilitator casts the rest), one guest loses the session and takes their seat back with the seat code
-their screen showed, a broadcast reaches both teams, information one role shares opens a choice on the
+their screen showed, a broadcast reaches both teams, the facilitator adds an observer to one team who
+watches every role read-only and takes a note, information one role shares opens a choice on the
 receiving role's open screen without a reload, the last to choose sees the outcome of their own
 choice and can still answer the checkpoint they left, both teams reach an ending, the overview shows
-both ended and both debriefs open. One guest plays with the keyboard alone, and axe checks every kind
-of page visited at 390 and 1,280 px.
+both ended, both debriefs open and the observed team's shows the note beside the timeline, and a guest
+finds their own debrief on their home page. One guest plays with the keyboard alone, and axe checks
+every kind of page visited at 390 and 1,280 px.
 
 The scenario is a small fixture (tests/e2e/fixtures/fagdag.md); the test reads which roles share and
 need what from the scenario's data, never from its ids or wording.
@@ -15,6 +17,7 @@ need what from the scenario's data, never from its ids or wording.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +35,7 @@ from scenarios.model import Or
 from scenarios.model import Scenario
 from tests.e2e.test_accessibility import AXE
 from tests.e2e.test_accessibility import audit
+from tests.e2e.test_accessibility import resize
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "fagdag.md"
 WIDTHS = (390, 1280)
@@ -47,6 +51,8 @@ WIDE = """() => {
     .slice(0, 4).map(name).join('; ');
 }"""
 BROADCAST = "Lunsj klokka tolv – fortsett der dere er."
+OBSERVER = "Olga Observatør"
+NOTE = "Delingen kom raskt; ingen spurte hva de andre allerede visste."
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ class Audits:
     def check(self, page: Any, name: str) -> None:
         size = page.viewport_size
         for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
+            resize(page, {"width": width, "height": 900})
             self.problems[f"{name} ({width} px)"] = audit(page)
             if width == 390:
                 scroll = page.evaluate("() => document.documentElement.scrollWidth")
@@ -163,6 +169,16 @@ def _participants(live_server, public_id: str) -> list[str]:
     with live_server.app.app_context():
         query = select(Participant.display_name).join(Drill).where(Drill.public_id == public_id)
         return list(db.session.scalars(query))
+
+
+def _announced_now(live_server, scenario: Scenario, public_id: str) -> str:
+    """What a waiting screen's live region names now: the title of the team's scene, or that it ended."""
+    from app.extensions import db
+    from app.models import Drill
+
+    with live_server.app.app_context():
+        state = db.session.scalar(select(Drill).where(Drill.public_id == public_id)).state
+    return scenario.scene(state["scene"]).title if state["status"] == "running" else "Øvelsen er avsluttet."
 
 
 def _focused(page) -> dict[str, str]:
@@ -363,6 +379,29 @@ def test_a_fagdag_of_two_teams(live_server, browser, axe_source, scenario) -> No
             page.get_by_text(BROADCAST).first.wait_for(timeout=POLL_WAIT)
     audits.check(pages[1]["Tor"], "participant (after a broadcast)")
 
+    # The facilitator adds an observer to team 1 from its console and keeps the observer screen open.
+    facilitator.goto(f"{base}/facilitate/drills/{teams[0][0]}")
+    facilitator.get_by_label("Observatørens navn").fill(OBSERVER)
+    facilitator.get_by_role("button", name="Legg til observatør").click()
+    facilitator.wait_for_load_state()
+    flash = facilitator.locator(".flash--success").first.inner_text()
+    observer_code = re.search(r"med koden ([A-Z0-9]{6})", flash).group(1)
+    audits.check(facilitator, "console (with an observer)")
+    following = facilitator.context.new_page()
+    following.goto(f"{base}/observe/{teams[0][0]}")
+
+    # The observer opens the team's screens on a phone with the code: every role, nothing to choose.
+    observer = _page(browser, width=390)
+    observer.goto(f"{base}/observe/")
+    audits.check(observer, "observer code")
+    observer.get_by_label("Observatørkode").fill(observer_code)
+    observer.get_by_role("button", name="Observer").click()
+    observer.get_by_role("heading", name=f"Observatør: {teams[0][2]}").wait_for()
+    for role in scenario.meta.roles:
+        assert observer.get_by_role("heading", name=role.name, exact=True).is_visible()
+    assert observer.locator("input[name=choice], input[name=option]").count() == 0
+    audits.check(observer, "observer screen")
+
     # Team 1: the sharer's choice opens a choice on the receiver's open screen, without a reload.
     share = first.choice(reveal.sharer, reveal.share_choice)
     opened = first.choice(reveal.receiver, reveal.opened_choice)
@@ -372,6 +411,18 @@ def test_a_fagdag_of_two_teams(live_server, browser, axe_source, scenario) -> No
     _click_choose(by_role[0][reveal.sharer], share.label)
     opened_radio.wait_for(timeout=POLL_WAIT)
     audits.check(receiver, "participant (new choice, after htmx poll)")
+
+    # The observer sees the choice on their open screen and notes it; the facilitator's copy of the
+    # observer screen gets the note with its poll, without a reload.
+    observer.get_by_text(f"Har valgt: {share.label}").first.wait_for(timeout=POLL_WAIT)
+    observer.get_by_label("Notat", exact=True).fill(NOTE)
+    observer.get_by_role("button", name="Lagre notatet").click()
+    observer.locator("#note-status", has_text="Notatet er lagret.").wait_for(state="attached")
+    assert NOTE in observer.locator("#note-list li").first.inner_text()
+    audits.check(observer, "observer screen (with a note)")
+    observer.context.close()
+    following.locator("#note-list li", has_text=NOTE).wait_for(timeout=POLL_WAIT)
+    following.close()
     _keyboard_choose(receiver, opened.id)
     assert "Valget ditt er registrert." in receiver.inner_text("body")
 
@@ -401,6 +452,11 @@ def test_a_fagdag_of_two_teams(live_server, browser, axe_source, scenario) -> No
             assert "Svaret ditt er registrert." in page.inner_text("body")
             assert late.count() == 0
 
+    # The keyboard user's open screen tells screen readers that the team moved on, without a reload.
+    receiver.locator("#drill-status", has_text=_announced_now(live_server, scenario, teams[0][0])).wait_for(
+        timeout=POLL_WAIT
+    )
+
     # Both teams play on to an ending (team 2 from the start), the keyboard user by keyboard alone.
     for team in range(2):
         _play_to_the_end(scenario, by_role[team], keyboard_page=receiver if team == 0 else None)
@@ -415,9 +471,22 @@ def test_a_fagdag_of_two_teams(live_server, browser, axe_source, scenario) -> No
         assert facilitator.get_by_role("heading", name=f"Debrief: {team_name}").is_visible()
         assert facilitator.get_by_role("heading", name="Spørsmål til samtalen").is_visible()
         audits.check(facilitator, f"debrief ({team_name})")
+        timeline = facilitator.locator("section[aria-labelledby=timeline-heading] tbody")
+        if public_id == teams[0][0]:
+            row = timeline.locator("tr", has_text=first.title).first
+            assert NOTE in row.inner_text() and OBSERVER in row.inner_text()
+        else:
+            assert NOTE not in facilitator.inner_text("body")
 
-    # Observer: a participant who follows a team's screens without a role (issue 12) goes here once the
-    # observer role exists: join as observer, see every role's choices, choose nothing, audit the page.
+    # A guest finds the drill on their home page, with their own debrief.
+    home = by_role[0][reveal.sharer]
+    home.goto(f"{base}/my-drills/")
+    assert home.get_by_role("heading", name=scenario.meta.title).is_visible()
+    audits.check(home, "participant's home")
+    home.get_by_role("link", name="Din debrief").click()
+    home.wait_for_url(f"{base}/debrief/{teams[0][0]}/mine")
+    assert NOTE not in home.inner_text("body")  # the observers' notes are for the facilitator's debrief
+    audits.check(home, "participant's own debrief")
 
     found = audits.found()
     assert found == {}, "\n".join(f"{page}: {issue}" for page, issues in found.items() for issue in issues)

@@ -1,5 +1,6 @@
-"""Defects 1 and 4 in real Chromium: a choice that opens mid-scene appears on the open screen without a
-reload, the choice the person had picked but not confirmed stays picked, and focus is never dropped."""
+"""Defects 1, 2 and 4 in real Chromium: a choice that opens mid-scene appears on the open screen without a
+reload, the choice the person had picked but not confirmed stays picked, a checkpoint answer picked but
+not sent stays picked when the others finish the scene, and focus is never dropped."""
 
 from __future__ import annotations
 
@@ -97,3 +98,23 @@ def test_focus_follows_the_person_after_a_confirm_and_when_the_scene_moves_on(
         if focused == "ending-heading":
             break
     assert focused == "ending-heading", "focus fell out of the swapped screen instead of onto its heading"
+
+
+def test_a_half_picked_checkpoint_stays_picked_when_the_others_finish_the_scene(
+    live_server, browser, tmp_path
+) -> None:
+    teacher, nurse, _ = _started(live_server, browser, tmp_path)
+    nurse.get_by_label("Tilby samtale").check()
+    nurse.get_by_role("button", name="Bekreft valget").click()
+    nurse.wait_for_load_state()
+    nurse.get_by_label("Nivå 1").check()  # picked, not sent
+
+    teacher.get_by_label("Vent").check()  # the last to choose closes the scene
+    teacher.get_by_role("button", name="Bekreft valget").click()
+    teacher.wait_for_load_state()
+
+    nurse.get_by_role("heading", name="Sjekkpunkt fra «Uke 1»").wait_for(timeout=8000)  # the poll, no reload
+    assert nurse.get_by_label("Nivå 1").is_checked()
+    nurse.get_by_role("button", name="Send svaret").click()
+    nurse.wait_for_load_state()
+    assert "Svaret ditt er registrert." in nurse.inner_text("body")

@@ -12,6 +12,7 @@ from tests.conftest import MINIMAL_SCENARIO
 from tests.conftest import WAITING_PATH
 from tests.e2e.test_accessibility import _context
 from tests.e2e.test_accessibility import audit
+from tests.e2e.test_accessibility import resize
 
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1280, "height": 900}
@@ -83,7 +84,7 @@ def test_an_observer_takes_a_note_that_the_debrief_shows(live_server, browser, t
     flash = facilitator.locator(".flash--success").first.inner_text()
     code = re.search(r"med koden ([A-Z0-9]{6})", flash).group(1)
     problems["console with observers, 1280 px"] = audit(facilitator)
-    facilitator.set_viewport_size(PHONE)
+    resize(facilitator, PHONE)
     problems["console with observers, 390 px"] = audit(facilitator)
 
     observer = _context(browser, viewport=PHONE).new_page()
@@ -113,17 +114,17 @@ def test_an_observer_takes_a_note_that_the_debrief_shows(live_server, browser, t
     assert note.get_attribute("aria-invalid") == "true"
     assert observer.locator(".observe-notes__list li").count() == 1
     problems["observer screen with an error, 390 px"] = audit(observer)
-    observer.set_viewport_size(PROJECTOR)
+    resize(observer, PROJECTOR)
     problems["observer screen, 1280 px"] = audit(observer)
 
     first_scene = _play_to_the_end(live_server, public_id)
-    facilitator.set_viewport_size(PROJECTOR)
+    resize(facilitator, PROJECTOR)
     facilitator.goto(f"{base}/debrief/{public_id}")
     row = facilitator.locator("section[aria-labelledby=timeline-heading] tbody tr", has_text=first_scene)
     assert "Kari delte fraværet uten å spørre om samtykke først." in row.inner_text()
     assert "Olga Observatør" in row.inner_text()
     problems["debrief with notes, 1280 px"] = audit(facilitator)
-    facilitator.set_viewport_size(PHONE)
+    resize(facilitator, PHONE)
     problems["debrief with notes, 390 px"] = audit(facilitator)
 
     assert {page: found for page, found in problems.items() if found} == {}
