@@ -200,6 +200,7 @@ def _defaults(instance_path: str) -> dict[str, Any]:
         "XAPI_SEND_INTERVAL": 5,
         # LTI 1.3 (app/lti): a retired signing key stays in our JWKS this long; a login must be
         # answered by a launch within LTI_LOGIN_LIFETIME and is forgotten after LTI_LOGIN_KEEP.
+        # ``laget serve`` sends due scores every LTI_SEND_INTERVAL seconds (0: only ``laget lti send``).
         "LTI_KEY_OVERLAP": timedelta(days=7),
         "LTI_LOGIN_LIFETIME": timedelta(minutes=10),
         "LTI_LOGIN_KEEP": timedelta(days=1),

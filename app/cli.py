@@ -132,7 +132,8 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     if start_sender(current_app._get_current_object(), current_app.config["XAPI_SEND_INTERVAL"]):
         click.echo(f"xAPI-utsagn sendes til {current_app.config['XAPI_ENDPOINT']} i bakgrunnen.")
     # Scores for LTI platforms go the same way; with no platform registered a round reads one index.
-    lti_grades.start_sender(current_app._get_current_object())
+    if current_app.config["LTI_SEND_INTERVAL"]:
+        lti_grades.start_sender(current_app._get_current_object())
     where = f"http://{host}:{port}/ med {workers} prosesser à {threads} tråder"
     click.secho(f"Laget kjører på {where}.", fg="green")
     serving.serve(create_app, host, port, workers, threads)

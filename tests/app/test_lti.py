@@ -23,6 +23,10 @@ from tests.app.test_learning_quiz import everything
 from tests.app.test_learning_quiz import finish_lessons
 from tests.app.test_learning_quiz import open_quiz
 from tests.app.test_learning_quiz import send_quiz
+from tests.app.test_solo_runs import MINIMAL as MINIMAL_SCENARIO
+from tests.app.test_solo_runs import finish
+from tests.app.test_solo_runs import run_row
+from tests.app.test_solo_runs import started
 from tests.conftest import csrf_token
 from tests.lti.platform import INSTRUCTOR
 from tests.lti.platform import PlatformServer
@@ -413,3 +417,49 @@ def test_a_launch_without_a_line_item_sends_no_score(app, registered):
     send_quiz(client, attempt, everything("a"))
     with app.app_context():
         assert db.session.scalar(select(func.count(LtiScore.id))) == 0
+
+
+@pytest.fixture
+def minimal_scenario(app, tmp_path):
+    """The small test scenario as the only library version."""
+    from app.extensions import db
+    from app.library import sync_library
+
+    folder = tmp_path / "solo-library"
+    folder.mkdir()
+    shutil.copyfile(MINIMAL_SCENARIO, folder / MINIMAL_SCENARIO.name)
+    with app.app_context():
+        sync_library(folder)
+        db.session.commit()
+
+
+def test_a_solo_run_launched_from_the_platform_sends_its_total(app, registered, minimal_scenario):
+    from app.lti.grades import deliver
+
+    registered.prepare("kari", PreparedLaunch(sub="sub-kari", target="solo/minimal", lineitem="/lineitems/9"))
+    client = app.test_client()
+    response, _ = _launch(client, registered, "kari")
+    assert response.headers["Location"] == "/solo/?scenario=minimal"
+    url = started(client, scenario="minimal", role="kontaktlaerer")
+    finish(client, app, url)
+    run = run_row(app, url)
+    with app.app_context():
+        assert deliver().sent == 1
+    ((lineitem, score),) = registered.scores
+    assert lineitem == "/lineitems/9"
+    assert score["userId"] == "sub-kari" and score["scoreGiven"] == round(run.total, 2)
+
+
+def test_the_cli_rotates_the_key_and_sends_due_scores(app, runner):
+    from app.cli import cli
+
+    first = runner.invoke(cli, ["lti", "rotate-key"])
+    second = runner.invoke(cli, ["lti", "rotate-key"])
+    assert first.exit_code == 0 and second.exit_code == 0, second.output
+    assert "Ny signeringsnøkkel" in second.output
+    with app.test_request_context():
+        from app.lti import keys
+
+        assert len(keys.jwks()["keys"]) == 2
+    sent = runner.invoke(cli, ["lti", "send"])
+    assert sent.exit_code == 0 and "Sendt: 0, ikke levert: 0" in sent.output
