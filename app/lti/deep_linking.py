@@ -4,6 +4,7 @@ a signed LtiDeepLinkingResponse holding one LTI resource link (with a line item 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +23,8 @@ from app.models.lti import LtiPlatform
 from app.solo.services import readable_versions
 
 REQUEST = c.DEEP_LINKING_REQUEST
+# The return address goes into our CSP as its origin: a plain host (and port) only.
+_RETURN_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s\"'<>]*)?$")
 
 
 class PlatformGone(Exception):
@@ -32,7 +35,7 @@ def settings_of(launch: Launch) -> dict[str, Any]:
     """What the answer needs from the request, small enough to keep in the session cookie."""
     settings = launch.claims.get(c.DEEP_LINKING_SETTINGS) or {}
     return_url = str(settings.get("deep_link_return_url") or "")
-    if not return_url.startswith(("https://", "http://")):
+    if not _RETURN_URL.match(return_url) or len(return_url) > 1000:
         raise LaunchRefused(_("Læringsplattformen sa ikke hvor valget skal sendes."))
     return {
         "platform_id": launch.platform.id,

@@ -159,8 +159,8 @@ def pick() -> Response | str | tuple[str, int]:
     db.session.commit()
     page = render_template("lti/return.html", return_url=settings["return_url"], jwt=token)
     response = Response(page)
-    # The form goes to the platform, so the page may post there (and only there).
+    # The answer's form goes to the platform: the page may post there too (the header's forms stay ours).
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
-        "form-action 'self'", f"form-action {deep_linking.origin(settings['return_url'])}"
+        "form-action 'self'", f"form-action 'self' {deep_linking.origin(settings['return_url'])}"
     )
     return response

@@ -217,6 +217,19 @@ def test_a_launch_in_a_browser_that_did_not_start_the_login_is_refused(app, regi
     assert _counts(app) == before
 
 
+def test_a_launch_with_a_token_that_is_no_jwt_is_refused(app, registered):
+    registered.prepare("kari", PreparedLaunch(sub="sub-kari"))
+    client = app.test_client()
+    response = client.get("/lti/login", query_string=registered.login_initiation("kari", LAUNCH_URL))
+    _, fields = registered.authorize(response.headers["Location"])
+    for garbage in ("", "abc", "a.b.c", fields["id_token"][:-20]):
+        response = client.post("/lti/launch", data={**fields, "id_token": garbage})
+        assert response.status_code == 400, garbage
+        assert "Signaturen på innloggingen" in response.get_data(as_text=True)
+    assert _counts(app)[1] == 0
+    assert client.post("/lti/launch", data=fields).status_code == 303  # the login was not used up
+
+
 def test_a_launch_without_a_known_state_is_refused(app, registered):
     response = app.test_client().post("/lti/launch", data={"id_token": "x.y.z", "state": "ukjent"})
     assert response.status_code == 400
@@ -318,7 +331,7 @@ def test_deep_linking_returns_a_response_that_verifies_with_our_jwks(app, regist
     answer = _pick(client, "course/mini-kurs")
     html = answer.get_data(as_text=True)
     assert f'action="{registered.url("/deep-link-return")}"' in html
-    assert f"form-action {registered.base}" in answer.headers["Content-Security-Policy"]
+    assert answer.headers["Content-Security-Policy"].endswith(f"form-action 'self' {registered.base}")
     token = re.search(r'name="JWT" value="([^"]+)"', html).group(1)
     claims = jwt.decode(token, _our_keys(client), algorithms=["RS256"]).claims
     assert claims["iss"] == registered.client_id and claims["aud"] == registered.issuer
@@ -463,3 +476,21 @@ def test_the_cli_rotates_the_key_and_sends_due_scores(app, runner):
         assert len(keys.jwks()["keys"]) == 2
     sent = runner.invoke(cli, ["lti", "send"])
     assert sent.exit_code == 0 and "Sendt: 0, ikke levert: 0" in sent.output
+
+
+def test_a_deep_linking_request_with_a_strange_return_address_is_refused(app, registered):
+    before = _counts(app)
+    settings = {"deep_link_return_url": "https://lms.test; script-src *", "accept_types": ["ltiResourceLink"]}
+    registered.prepare(
+        "lærer",
+        PreparedLaunch(
+            sub="sub-laerer",
+            roles=[INSTRUCTOR],
+            message_type="LtiDeepLinkingRequest",
+            overrides={"https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": settings},
+        ),
+    )
+    response, _ = _launch(app.test_client(), registered, "lærer")
+    assert response.status_code == 400
+    assert "Læringsplattformen sa ikke hvor valget skal sendes." in response.get_data(as_text=True)
+    assert _counts(app) == before
