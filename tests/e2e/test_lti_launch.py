@@ -27,6 +27,7 @@ from tests.lti.platform import PlatformServer
 from tests.lti.platform import PreparedLaunch
 
 MINI = Path(__file__).resolve().parents[1] / "courses" / "fixtures" / "mini-kurs"
+PASSWORD = "riktig hest batteri stift"
 
 
 @pytest.fixture(scope="module")
@@ -183,8 +184,13 @@ def test_a_teacher_picks_a_course_and_the_browser_posts_the_signed_answer_to_the
     )
     page = _follow_link(browser, base, platform, "laerer")
     page.wait_for_url(f"{base}/lti/pick")
+    assert audit(page) == []
+    page.get_by_role("button", name="Legg til i læringsplattformen").click()
+    # Nothing picked: the page comes back with the error.
+    assert "Velg et kurs eller et scenario." in page.inner_text("main")
     page.get_by_role("radio", name=course.meta.title).check()
     page.get_by_role("button", name="Legg til i læringsplattformen").click()
+    assert audit(page) == []
     page.get_by_role("button", name="Send til læringsplattformen").click()
     page.wait_for_url(platform.url("/deep-link-return"))
     assert page.get_by_role("heading", name="Lagt til").is_visible()
@@ -210,3 +216,52 @@ def test_a_forged_launch_shows_why_it_was_refused(laget, platform, browser) -> N
         in page.get_by_role("alert").inner_text()
     )
     assert audit(page) == []
+
+
+def test_an_admin_registers_a_platform_on_a_phone(laget, browser) -> None:
+    from app.admin import services as admin_services
+    from app.extensions import db
+    from app.models import Organisation
+    from app.models import Role
+
+    app, base, organisation_id = laget
+    with app.app_context():
+        organisation = db.session.get(Organisation, organisation_id)
+        admin_services.create_user(organisation, "admin@fjordvik.test", "Åse Admin", Role.ADMIN, PASSWORD)
+        db.session.commit()
+    page = browser.new_context(locale="nb-NO", viewport={"width": 390, "height": 844}).new_page()
+    page.goto(f"{base}/auth/login")
+    page.get_by_label("E-postadresse").fill("admin@fjordvik.test")
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/admin/")
+    page.get_by_role("link", name="Læringsplattformer (LTI 1.3)").click()
+    assert f"{base}/lti/jwks.json" in page.inner_text("main")
+    assert audit(page) == []
+    page.get_by_role("link", name="Registrer en læringsplattform").click()
+    page.get_by_label("Navn").fill("KS Læring")
+    page.get_by_label("Utsteder (issuer)").fill("https://kslaering.test")
+    page.get_by_label("Klient-ID").fill("abc123")
+    page.get_by_label("Utrullings-ID-er (deployment ID)").fill("7\n8")
+    page.get_by_label("Adresse for innlogging (authentication request URL)").fill(
+        "https://kslaering.test/auth"
+    )
+    page.get_by_label("Adresse for tilgangsnøkler (access token URL)").fill("ikke en adresse")
+    page.get_by_label("Adresse til plattformens nøkler (public keyset URL)").fill(
+        "https://kslaering.test/jwks"
+    )
+    page.get_by_role("button", name="Registrer plattformen").click()
+    assert "Skriv en hel adresse som begynner med https://." in page.inner_text("main")
+    assert audit(page) == []
+    page.get_by_label("Adresse for tilgangsnøkler (access token URL)").fill("https://kslaering.test/token")
+    page.get_by_role("button", name="Registrer plattformen").click()
+    page.wait_for_url(f"{base}/admin/lti/")
+    assert "Læringsplattformen KS Læring er registrert." in page.inner_text("main")
+    assert "7, 8" in page.get_by_role("row", name="KS Læring").inner_text()
+    # Nothing sticks out sideways on a phone.
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391"
+        " && !e.closest('.table-wrap')).map(e => e.tagName + '.' + e.className)"
+    )
+    assert wide == []
