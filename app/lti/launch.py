@@ -1,7 +1,7 @@
 """The launch: check the id_token the platform posted against its keys and the login we started.
 
-Every check that fails raises ``LaunchRefused`` with a reason the person can read, and nothing is
-stored: no account is made and the login's state stays unused only when the token never matched it.
+Every check that fails raises ``LaunchRefused`` with a reason the person can read; the caller then
+rolls back, so a refused launch stores nothing (no account, and its login stays unused).
 """
 
 from __future__ import annotations

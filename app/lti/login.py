@@ -18,7 +18,11 @@ from app.models import utcnow
 from app.models.lti import LtiLogin
 from app.models.lti import LtiPlatform
 
-STATE_COOKIE = "laget_lti_state"
+
+def state_cookie_name() -> str:
+    """The cookie that ties a login to the browser that started it; ``__Secure-`` when cookies are Secure."""
+    secure = bool(current_app.config["SESSION_COOKIE_SECURE"])
+    return "__Secure-laget_lti_state" if secure else "laget_lti_state"
 
 
 class UnknownPlatform(Exception):

@@ -13,10 +13,12 @@ from typing import Any
 from flask import current_app
 from joserfc.jwk import KeySet
 
-# url -> (fetched at, key set); a platform's keys change rarely, and a kid we do not know refetches.
+# url -> (fetched at, key set); a platform's keys change rarely, and a kid we do not know refetches,
+# but not more often than JWKS_REFETCH_SECONDS, so forged tokens cannot make us hammer the platform.
 _jwks_cache: dict[str, tuple[float, KeySet]] = {}
 _lock = threading.Lock()
 JWKS_CACHE_SECONDS = 300
+JWKS_REFETCH_SECONDS = 30
 
 
 class RemoteError(Exception):
@@ -53,8 +55,9 @@ def platform_keys(url: str, kid: str | None) -> KeySet:
     now = time.monotonic()
     with _lock:
         cached = _jwks_cache.get(url)
-    if cached and now - cached[0] < JWKS_CACHE_SECONDS and (kid is None or _has(cached[1], kid)):
-        return cached[1]
+    if cached and now - cached[0] < JWKS_CACHE_SECONDS:
+        if kid is None or _has(cached[1], kid) or now - cached[0] < JWKS_REFETCH_SECONDS:
+            return cached[1]
     status, body = request("GET", url, headers={"Accept": "application/json"})
     if status != 200:
         raise RemoteError(f"JWKS answered {status}", status)

@@ -36,10 +36,10 @@ from app.lti.accounts import target_of
 from app.lti.forms import PickForm
 from app.lti.launch import LaunchRefused
 from app.lti.launch import check_launch
-from app.lti.login import STATE_COOKIE
 from app.lti.login import UnknownPlatform
 from app.lti.login import find_platform
 from app.lti.login import start_login
+from app.lti.login import state_cookie_name
 from app.models import Role
 from app.models import TotpSecret
 from app.transactions import begin_write
@@ -78,7 +78,7 @@ def login() -> Response | tuple[str, int]:
     secure = bool(current_app.config["SESSION_COOKIE_SECURE"])
     # The launch comes back as a cross-site POST: only SameSite=None (which needs Secure) reaches it there.
     response.set_cookie(
-        STATE_COOKIE,
+        state_cookie_name(),
         start.state,
         max_age=int(current_app.config["LTI_LOGIN_LIFETIME"].total_seconds()),
         httponly=True,
@@ -95,7 +95,9 @@ def launch() -> Response | tuple[str, int]:
     """Check the platform's id_token, log the person in, and open the course, scenario or picker."""
     try:
         checked = check_launch(
-            request.form.get("id_token", ""), request.form.get("state", ""), request.cookies.get(STATE_COOKIE)
+            request.form.get("id_token", ""),
+            request.form.get("state", ""),
+            request.cookies.get(state_cookie_name()),
         )
         picking = checked.message_type == deep_linking.REQUEST
         if picking and not checked.may_pick_content:
@@ -119,7 +121,11 @@ def launch() -> Response | tuple[str, int]:
         destination = deep_linking.landing_url(target)
     db.session.commit()
     response = redirect(destination, 303)
-    response.delete_cookie(STATE_COOKIE, path=url_for("lti.launch"))
+    response.delete_cookie(
+        state_cookie_name(),
+        path=url_for("lti.launch"),
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+    )
     return response
 
 

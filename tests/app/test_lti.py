@@ -494,3 +494,17 @@ def test_a_deep_linking_request_with_a_strange_return_address_is_refused(app, re
     assert response.status_code == 400
     assert "Læringsplattformen sa ikke hvor valget skal sendes." in response.get_data(as_text=True)
     assert _counts(app) == before
+
+
+def test_over_https_the_state_cookie_reaches_the_platforms_cross_site_post(app, registered):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    client = app.test_client()
+    response = client.get(
+        "/lti/login",
+        query_string=registered.login_initiation("hint", LAUNCH_URL),
+        base_url="https://localhost",
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Secure-laget_lti_state=")
+    assert "Secure" in cookie and "SameSite=None" in cookie and "HttpOnly" in cookie
+    assert "Path=/lti/launch" in cookie
