@@ -37,6 +37,9 @@ def settings_of(launch: Launch) -> dict[str, Any]:
     return_url = str(settings.get("deep_link_return_url") or "")
     if not _RETURN_URL.match(return_url) or len(return_url) > 1000:
         raise LaunchRefused(_("Læringsplattformen sa ikke hvor valget skal sendes."))
+    accepted = settings.get("accept_types")
+    if isinstance(accepted, list) and "ltiResourceLink" not in accepted:
+        raise LaunchRefused(_("Læringsplattformen tar ikke imot lenker til LTI-verktøy her."))
     return {
         "platform_id": launch.platform.id,
         "deployment_id": launch.deployment_id,

@@ -478,9 +478,21 @@ def test_the_cli_rotates_the_key_and_sends_due_scores(app, runner):
     assert sent.exit_code == 0 and "Sendt: 0, ikke levert: 0" in sent.output
 
 
-def test_a_deep_linking_request_with_a_strange_return_address_is_refused(app, registered):
+STRANGE_REQUESTS = [
+    (
+        {"deep_link_return_url": "https://lms.test; script-src *", "accept_types": ["ltiResourceLink"]},
+        "Læringsplattformen sa ikke hvor valget skal sendes.",
+    ),
+    (
+        {"deep_link_return_url": "https://lms.test/return", "accept_types": ["file", "html"]},
+        "Læringsplattformen tar ikke imot lenker til LTI-verktøy her.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("settings", "reason"), STRANGE_REQUESTS)
+def test_a_deep_linking_request_laget_cannot_answer_is_refused(app, registered, settings, reason):
     before = _counts(app)
-    settings = {"deep_link_return_url": "https://lms.test; script-src *", "accept_types": ["ltiResourceLink"]}
     registered.prepare(
         "lærer",
         PreparedLaunch(
@@ -492,7 +504,7 @@ def test_a_deep_linking_request_with_a_strange_return_address_is_refused(app, re
     )
     response, _ = _launch(app.test_client(), registered, "lærer")
     assert response.status_code == 400
-    assert "Læringsplattformen sa ikke hvor valget skal sendes." in response.get_data(as_text=True)
+    assert reason in response.get_data(as_text=True)
     assert _counts(app) == before
 
 
