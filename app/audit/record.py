@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "mfa_reset": _l("Tofaktor nullstilt"),
     "settings_changed": _l("Innstillinger endret"),
     "lti_platform_registered": _l("Læringsplattform registrert"),
+    "lti_platform_changed": _l("Læringsplattform endret"),
     "lti_platform_removed": _l("Læringsplattform fjernet"),
     "lti_key_rotated": _l("LTI-nøkkel byttet"),
     "password_changed": _l("Passord endret"),

@@ -52,6 +52,13 @@ def index() -> str:
     )
 
 
+def _taken(form: PlatformForm, platform: LtiPlatform | None) -> tuple[str, int]:
+    """The form again, with the client id marked as registered already."""
+    db.session.rollback()
+    form.client_id.errors = [_("Denne plattformen og klient-ID-en er allerede registrert.")]
+    return render_template("lti/register.html", form=form, platform=platform), 409
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def register() -> Response | str | tuple[str, int]:
@@ -61,23 +68,38 @@ def register() -> Response | str | tuple[str, int]:
         return render_template("lti/register.html", form=form), 400 if form.is_submitted() else 200
     begin_write()
     try:
-        platform = registration.register_platform(
-            current_user.organisation_id,
-            name=form.name.data.strip(),
-            issuer=form.issuer.data.strip(),
-            client_id=form.client_id.data.strip(),
-            deployment_ids=form.deployment_id_list(),
-            auth_login_url=form.auth_login_url.data.strip(),
-            token_url=form.token_url.data.strip(),
-            jwks_url=form.jwks_url.data.strip(),
-        )
+        platform = registration.register_platform(current_user.organisation_id, **form.fields())
     except registration.AlreadyRegistered:
-        db.session.rollback()
-        form.client_id.errors = [_("Denne plattformen og klient-ID-en er allerede registrert.")]
-        return render_template("lti/register.html", form=form), 409
+        return _taken(form, None)
     record_audit("lti_platform_registered", f"lti_platform:{platform.id}", detail={"issuer": platform.issuer})
     db.session.commit()
     flash(_("Læringsplattformen %(name)s er registrert.", name=platform.name), "success")
+    return redirect(url_for("lti_admin.index"), 303)
+
+
+@bp.route("/<int:platform_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit(platform_id: int) -> Response | str | tuple[str, int]:
+    """Change a platform's registration (a new deployment, a moved address) without losing its accounts."""
+    platform = _own_platform(platform_id)
+    form = PlatformForm(obj=platform)
+    if not form.is_submitted():
+        form.deployment_ids.data = "\n".join(platform.deployment_ids)
+    if not form.validate_on_submit():
+        page = render_template("lti/register.html", form=form, platform=platform)
+        return page, 400 if form.is_submitted() else 200
+    begin_write()
+    platform = _own_platform(platform_id)
+    try:
+        changed = registration.update_platform(platform, **form.fields())
+    except registration.AlreadyRegistered:
+        return _taken(form, platform)
+    if changed:
+        record_audit(
+            "lti_platform_changed", f"lti_platform:{platform.id}", detail={"changed": ",".join(changed)}
+        )
+    db.session.commit()
+    flash(_("Endringene i %(name)s er lagret.", name=platform.name), "success")
     return redirect(url_for("lti_admin.index"), 303)
 
 

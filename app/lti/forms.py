@@ -72,6 +72,18 @@ class PlatformForm(FlaskForm):
         if len(ids) > 50 or any(len(i) > 255 for i in ids):
             raise ValidationError(_l("Skriv én utrullings-ID per linje, hver på høyst 255 tegn."))
 
+    def fields(self) -> dict[str, object]:
+        """The platform's columns as typed, trimmed."""
+        return {
+            "name": self.name.data.strip(),
+            "issuer": self.issuer.data.strip(),
+            "client_id": self.client_id.data.strip(),
+            "deployment_ids": self.deployment_id_list(),
+            "auth_login_url": self.auth_login_url.data.strip(),
+            "token_url": self.token_url.data.strip(),
+            "jwks_url": self.jwks_url.data.strip(),
+        }
+
     def deployment_id_list(self) -> list[str]:
         """The deployment ids, one per line, without blanks or repeats."""
         lines = (line.strip() for line in (self.deployment_ids.data or "").splitlines())

@@ -149,6 +149,8 @@ ROUTES: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("GET", "/admin/lti/", {}, (302, 403, 403, 200, 403, 200)),
     ("GET", "/admin/lti/new", {}, (302, 403, 403, 200, 403, 200)),
     ("POST", "/admin/lti/new", {}, (302, 403, 403, 400, 403, 400)),
+    ("GET", "/admin/lti/{platform_id}/edit", {}, (302, 403, 403, 404, 403, 404)),
+    ("POST", "/admin/lti/{platform_id}/edit", {}, (302, 403, 403, 404, 403, 404)),
     ("POST", "/admin/lti/{platform_id}/remove", {}, (302, 403, 403, 404, 403, 404)),
     ("POST", "/admin/lti/keys/rotate", {}, (302, 403, 403, 303, 403, 303)),
 ]

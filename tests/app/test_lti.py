@@ -291,6 +291,20 @@ def test_only_the_organisations_admins_register_and_remove_platforms(
         assert other.get("/admin/lti/").status_code == 403
         assert other.get("/admin/lti/new").status_code == 403
 
+    # Another deployment is added by editing, and a launch through it then passes.
+    edit = f"/admin/lti/{platform_id}/edit"
+    form = client.get(edit).get_data(as_text=True)
+    assert "Endre Testplattform" in form and registered.deployment_id in form
+    changed = {
+        **registered.registration(),
+        "deployment_ids": f"{registered.deployment_id}\nutrulling-2",
+        "csrf_token": csrf_token(client, edit),
+    }
+    assert client.post(edit, data=changed).status_code == 303
+    deployment = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
+    registered.prepare("ny", PreparedLaunch(sub="sub-ny", overrides={deployment: "utrulling-2"}))
+    assert _launch(app.test_client(), registered, "ny")[0].status_code == 303
+
     stranger = app.test_client()
     stranger.post(
         "/auth/login",
@@ -303,6 +317,8 @@ def test_only_the_organisations_admins_register_and_remove_platforms(
     assert "Testplattform" not in stranger.get("/admin/lti/").get_data(as_text=True)
     token = csrf_token(stranger, "/admin/lti/")
     assert stranger.post(f"/admin/lti/{platform_id}/remove", data={"csrf_token": token}).status_code == 404
+    assert stranger.get(edit).status_code == 404
+    assert stranger.post(edit, data={**changed, "name": "Kapret", "csrf_token": token}).status_code == 404
 
     token = csrf_token(client, "/admin/lti/")
     assert client.post(f"/admin/lti/{platform_id}/remove", data={"csrf_token": token}).status_code == 303
