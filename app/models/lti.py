@@ -60,7 +60,7 @@ class LtiKey(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kid: Mapped[str] = mapped_column(String(64), unique=True)
-    # The private key as a JWK (JSON text); it never leaves the server.
+    # The private key as a JWK, sealed under a key derived from SECRET_KEY (app/lti/keys.py).
     private_jwk: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # Set when a newer key took over; the key is still published until ``LTI_KEY_OVERLAP`` has passed.

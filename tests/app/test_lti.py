@@ -536,3 +536,22 @@ def test_over_https_the_state_cookie_reaches_the_platforms_cross_site_post(app, 
     assert cookie.startswith("__Secure-laget_lti_state=")
     assert "Secure" in cookie and "SameSite=None" in cookie and "HttpOnly" in cookie
     assert "Path=/lti/launch" in cookie
+
+
+def test_the_private_key_is_stored_sealed_and_a_changed_secret_key_makes_a_new_one(app, client):
+    from app.extensions import db
+    from app.lti import keys
+    from app.models.lti import LtiKey
+
+    first = client.get("/lti/jwks.json").get_json()["keys"]
+    with app.app_context():
+        stored = db.session.scalar(select(LtiKey.private_jwk))
+    assert len(first) == 1 and first[0]["n"] not in stored and '"d"' not in stored
+    assert "d" not in first[0]  # only the public half is published
+
+    app.config["SECRET_KEY"] = "a-new-secret"
+    after = client.get("/lti/jwks.json").get_json()["keys"]
+    assert [key["kid"] for key in after] != [first[0]["kid"]] and len(after) == 1
+    with app.test_request_context():
+        token = keys.sign({"iss": "laget"})
+    assert jwt.decode(token, KeySet.import_key_set({"keys": after}), algorithms=["RS256"])
