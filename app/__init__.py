@@ -104,6 +104,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.facilitate.session_views import bp as sessions_bp
     from app.facilitate.views import bp as facilitate_bp
     from app.learning.views import bp as learning_bp
+    from app.lti.admin_views import bp as lti_admin_bp
+    from app.lti.views import bp as lti_bp
     from app.main.views import bp as main_bp
     from app.observing.views import bp as observing_bp
     from app.oidc import providers as oidc_providers
@@ -130,6 +132,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(authoring_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(observing_bp)
+    app.register_blueprint(lti_bp)
+    app.register_blueprint(lti_admin_bp)
 
     register_error_handlers(app)
     app.after_request(_set_response_headers)
@@ -204,6 +208,14 @@ def _defaults(instance_path: str) -> dict[str, Any]:
         "XAPI_SEND_INTERVAL": 5,
         # OpenID Connect providers (Feide, ID-porten) by key; see app/oidc/providers.py and the README.
         "OIDC_PROVIDERS": {},
+        # LTI 1.3 (app/lti): a retired signing key stays in our JWKS this long; a login must be
+        # answered by a launch within LTI_LOGIN_LIFETIME and is forgotten after LTI_LOGIN_KEEP.
+        # ``laget serve`` sends due scores every LTI_SEND_INTERVAL seconds (0: only ``laget lti send``).
+        "LTI_KEY_OVERLAP": timedelta(days=7),
+        "LTI_LOGIN_LIFETIME": timedelta(minutes=10),
+        "LTI_LOGIN_KEEP": timedelta(days=1),
+        "LTI_TIMEOUT": 10,
+        "LTI_SEND_INTERVAL": 5,
     }
 
 
@@ -221,6 +233,9 @@ DURATION_KEYS = (
     "LOGIN_FAILURE_WINDOW",
     "INVITATION_LIFETIME",
     "PASSWORD_RESET_LIFETIME",
+    "LTI_KEY_OVERLAP",
+    "LTI_LOGIN_LIFETIME",
+    "LTI_LOGIN_KEEP",
 )
 
 

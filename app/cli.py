@@ -26,11 +26,14 @@ from app.install import install_htmx
 from app.install import translations_compiled
 from app.library import SyncReport
 from app.library import sync_library
+from app.lti import grades as lti_grades
+from app.lti import keys as lti_keys
 from app.models import Organisation
 from app.models import Role
 from app.models import Unit
 from app.models import User
 from app.retention import run_retention
+from app.transactions import begin_write
 from app.xapi.outbox import deliver
 from app.xapi.outbox import start_sender
 from courses.cli import courses as courses_group
@@ -128,6 +131,9 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     # The gunicorn master sends the xAPI queue; workers forked later never touch its connections.
     if start_sender(current_app._get_current_object(), current_app.config["XAPI_SEND_INTERVAL"]):
         click.echo(f"xAPI-utsagn sendes til {current_app.config['XAPI_ENDPOINT']} i bakgrunnen.")
+    # Scores for LTI platforms go the same way; with no platform registered a round reads one index.
+    if current_app.config["LTI_SEND_INTERVAL"]:
+        lti_grades.start_sender(current_app._get_current_object())
     where = f"http://{host}:{port}/ med {workers} prosesser à {threads} tråder"
     click.secho(f"Laget kjører på {where}.", fg="green")
     serving.serve(create_app, host, port, workers, threads)
@@ -268,6 +274,32 @@ def xapi_send_command() -> None:
     click.echo(
         f"Sendt: {delivery.sent}, fantes fra før: {delivery.already_stored}, ikke levert: {delivery.failed}"
     )
+    for error in delivery.errors:
+        click.echo(error, err=True)
+    if delivery.failed:
+        raise SystemExit(1)
+
+
+@cli.group("lti")
+def lti_group() -> None:
+    """LTI 1.3: Laget's signing keys and the scores waiting for the learning platforms."""
+
+
+@lti_group.command("rotate-key")
+def lti_rotate_key_command() -> None:
+    """Sign with a new key from now on; the old one stays in the JWKS for LAGET_LTI_KEY_OVERLAP."""
+    begin_write()
+    key = lti_keys.rotate_key()
+    db.session.commit()
+    overlap = current_app.config["LTI_KEY_OVERLAP"]
+    click.echo(f"Ny signeringsnøkkel: {key.kid}. Den gamle er publisert i {overlap} til.")
+
+
+@lti_group.command("send")
+def lti_send_command() -> None:
+    """Send every due score to the platforms now; exit 1 if some could not be delivered."""
+    delivery = lti_grades.deliver()
+    click.echo(f"Sendt: {delivery.sent}, ikke levert: {delivery.failed}")
     for error in delivery.errors:
         click.echo(error, err=True)
     if delivery.failed:

@@ -40,6 +40,8 @@ def _test_config(db_path: Path, **overrides: Any) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
         "ARGON2_PARAMS": TEST_ARGON2,
         "LOG_LEVEL": "WARNING",
+        # No background LTI sender in ``laget serve`` under test; tests deliver scores themselves.
+        "LTI_SEND_INTERVAL": 0,
         **overrides,
     }
 

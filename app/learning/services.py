@@ -23,6 +23,7 @@ from sqlalchemy import select
 from app import xapi
 from app.extensions import db
 from app.learning.library import LoadedCourse
+from app.lti import grades as lti_grades
 from app.models import User
 from app.models import utcnow
 from app.models.learning import CourseCompletion
@@ -354,6 +355,7 @@ def submit_attempt(
     attempt.passed = result.passed
     attempt.submitted_at = utcnow()
     xapi.record_quiz_attempt(attempt, loaded)
+    lti_grades.record_quiz_attempt(attempt)
     completion = None
     if result.passed:
         completion = CourseCompletion(

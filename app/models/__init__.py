@@ -7,6 +7,7 @@ modules without touching its users.
 # The newer parts keep their tables in their own modules; importing them here registers the tables.
 from app.models import authoring  # noqa: F401
 from app.models import learning  # noqa: F401
+from app.models import lti  # noqa: F401
 from app.models import solo  # noqa: F401
 from app.models import xapi  # noqa: F401
 from app.models.accounts import ROLE_LABELS

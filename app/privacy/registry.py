@@ -43,6 +43,9 @@ PERSON_COLUMNS: dict[tuple[str, str], str] = {
     ("totp_secret", "user_id"): DELETE,
     ("recovery_code", "user_id"): DELETE,
     ("oidc_identity", "user_id"): DELETE,
+    ("lti_account", "user_id"): DELETE,
+    ("lti_grade_link", "user_id"): DELETE,
+    ("lti_score_outbox", "user_id"): DELETE,
 }
 
 # Columns never put in a download: secrets, or hashes of secrets, that only Laget may check.

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from app import xapi
 from app.authoring.access import may_read_version
 from app.extensions import db
+from app.lti import grades as lti_grades
 from app.models import ScenarioVersion
 from app.models import User
 from app.models import utcnow
@@ -235,9 +236,12 @@ def _append(run: SoloRun, events: list[dict[str, Any]], role: str | None, key: s
     db.session.flush()
     changes: dict[str, Any] = {"state": state, "state_version": version + len(rows)}
     # A scenario that loops past the playthrough's guard can leave nobody able to act: end it there.
-    if state["status"] != "running" or not players_turn(scenario, state, run.role_id):
+    ended = state["status"] != "running" or not players_turn(scenario, state, run.role_id)
+    if ended:
         changes |= _scored(run, now)
     write_state(run, version, changes, ConcurrentRunChange)
+    if ended:
+        lti_grades.record_solo_run(run)
 
 
 def _scored(run: SoloRun, now: datetime) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 ``enqueue`` runs inside the transaction of the event the statement describes and does no network
 I/O, so a drill never waits for the LRS. ``deliver`` sends the due statements in batches outside
-any write lock and marks them sent once the LRS has answered; a failed batch is tried again later,
-waiting twice as long after each failure (30 s, 1 min, 2 min … at most an hour). A statement the
+any write lock and marks them sent once the LRS has answered; a failed batch is tried again later
+with the backoff of ``app.outbox``. A statement the
 LRS already holds under its id (409 Conflict: an earlier answer got lost) counts as delivered, so
 nothing is stored twice. ``start_sender`` runs ``deliver`` in a background thread of ``laget serve``;
 ``laget xapi send`` does one round from the command line (cron, or after an outage).
@@ -14,13 +14,11 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
-from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -31,12 +29,11 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import utcnow
 from app.models.xapi import XapiStatement
-from app.transactions import begin_write
+from app.outbox import PeriodicSender
+from app.outbox import due
+from app.outbox import mark
 
 log = logging.getLogger(__name__)
-
-FIRST_RETRY = timedelta(seconds=30)
-LONGEST_WAIT = timedelta(hours=1)
 
 
 def enabled() -> bool:
@@ -52,11 +49,6 @@ def enqueue(statement: dict[str, Any]) -> None:
     queued = db.session.scalar(select(XapiStatement.id).where(XapiStatement.statement_id == statement["id"]))
     if queued is None:
         db.session.add(XapiStatement(statement_id=statement["id"], statement=statement))
-
-
-def backoff(attempts: int) -> timedelta:
-    """How long to wait before the next try after ``attempts`` failed ones."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
 
 
 class LrsError(Exception):
@@ -149,34 +141,6 @@ class Delivery:
     errors: list[str] = field(default_factory=list)
 
 
-def _due(now: datetime, limit: int) -> list[XapiStatement]:
-    """The oldest statements not yet sent whose next try is due."""
-    return list(
-        db.session.scalars(
-            select(XapiStatement)
-            .where(XapiStatement.sent_at.is_(None), XapiStatement.next_attempt_at <= now)
-            .order_by(XapiStatement.id)
-            .limit(limit)
-        )
-    )
-
-
-def _mark(ids: list[int], now: datetime, error: str | None) -> None:
-    """Record the outcome for the outbox rows ``ids`` in a short write transaction of its own."""
-    begin_write()
-    for row in db.session.scalars(select(XapiStatement).where(XapiStatement.id.in_(ids))):
-        if row.sent_at is not None:
-            continue
-        if error is None:
-            row.sent_at = now
-            row.last_error = None
-        else:
-            row.attempts += 1
-            row.next_attempt_at = now + backoff(row.attempts)
-            row.last_error = error[:300]
-    db.session.commit()
-
-
 def deliver(now: datetime | None = None, batch: int | None = None, lrs: Lrs | None = None) -> Delivery:
     """Send every due statement, batch by batch, until none is due or a batch fails."""
     now = now or utcnow()
@@ -184,7 +148,7 @@ def deliver(now: datetime | None = None, batch: int | None = None, lrs: Lrs | No
     lrs = lrs or Lrs.from_config(current_app.config)
     delivery = Delivery()
     while True:
-        rows = _due(now, batch)
+        rows = due(XapiStatement, now, batch)
         # No lock is held while the LRS is asked: the read transaction ends here.
         pending = [(row.id, row.statement) for row in rows]
         db.session.rollback()
@@ -194,7 +158,7 @@ def deliver(now: datetime | None = None, batch: int | None = None, lrs: Lrs | No
             stored = lrs.post([statement for _, statement in pending])
         except LrsError as error:
             if error.status is None or not 400 <= error.status < 500:
-                _mark([row_id for row_id, _ in pending], now, str(error))
+                mark(XapiStatement, [row_id for row_id, _ in pending], now, str(error))
                 delivery.failed += len(pending)
                 delivery.errors.append(str(error))
                 log.warning("xAPI: %d statements not delivered: %s", len(pending), error)
@@ -202,7 +166,7 @@ def deliver(now: datetime | None = None, batch: int | None = None, lrs: Lrs | No
             # The LRS refused the batch (one id it already holds, or one bad statement): one by one.
             _one_by_one(lrs, pending, now, delivery)
             continue
-        _mark([row_id for row_id, _ in pending], now, None)
+        mark(XapiStatement, [row_id for row_id, _ in pending], now, None)
         fresh = sum(statement["id"] in stored for _, statement in pending)
         delivery.sent += fresh
         delivery.already_stored += len(pending) - fresh
@@ -215,46 +179,22 @@ def _one_by_one(
         try:
             stored = lrs.put(statement)
         except LrsError as error:
-            _mark([row_id], now, str(error))
+            mark(XapiStatement, [row_id], now, str(error))
             delivery.failed += 1
             delivery.errors.append(str(error))
             log.warning("xAPI: statement %s not delivered: %s", statement["id"], error)
             continue
-        _mark([row_id], now, None)
+        mark(XapiStatement, [row_id], now, None)
         if stored:
             delivery.sent += 1
         else:
             delivery.already_stored += 1
 
 
-class Sender(threading.Thread):
-    """A daemon thread that delivers due statements every ``interval`` seconds until stopped."""
-
-    def __init__(self, app: Flask, interval: float) -> None:
-        super().__init__(name="xapi-sender", daemon=True)
-        self.app = app
-        self.interval = interval
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        """Deliver, wait, repeat; a failed round is logged and the next one tries again."""
-        while not self.stopped.wait(self.interval):
-            try:
-                with self.app.app_context():
-                    deliver()
-            except Exception:
-                log.exception("xAPI: delivery round failed")
-
-    def stop(self) -> None:
-        """Stop after the current round."""
-        self.stopped.set()
-        self.join(timeout=self.interval + float(self.app.config.get("XAPI_TIMEOUT", 10)) + 5)
-
-
-def start_sender(app: Flask, interval: float = 5.0) -> Sender | None:
+def start_sender(app: Flask, interval: float = 5.0) -> PeriodicSender | None:
     """Start the background sender of ``laget serve``, if an LRS is configured."""
     if not app.config.get("XAPI_ENDPOINT"):
         return None
-    sender = Sender(app, interval)
+    sender = PeriodicSender("xapi-sender", app, interval, deliver, float(app.config.get("XAPI_TIMEOUT", 10)))
     sender.start()
     return sender

@@ -144,6 +144,21 @@ ROUTES: list[tuple[str, str, dict, tuple[int, ...]]] = [
     ("POST", "/solo/{run}/answer", {}, solo(400)),
     ("GET", "/solo/{run}/debrief", {}, solo(303)),
     ("POST", "/solo/{run}/restart", {}, solo(303)),
+    # LTI: the platform calls login and launch without our CSRF token; both refuse what is missing.
+    ("GET", "/lti/login", {}, everyone(400)),
+    ("POST", "/lti/login", {}, everyone(400)),
+    ("POST", "/lti/launch", {}, everyone(400)),
+    ("GET", "/lti/jwks.json", {}, ALL_200),
+    # The picker answers a platform's deep linking request kept in the session; without one, 404.
+    ("GET", "/lti/pick", {}, (302, 302, 404, 404, 404, 404)),
+    ("POST", "/lti/pick", {}, (302, 302, 404, 404, 404, 404)),
+    ("GET", "/admin/lti/", {}, (302, 403, 403, 200, 403, 200)),
+    ("GET", "/admin/lti/new", {}, (302, 403, 403, 200, 403, 200)),
+    ("POST", "/admin/lti/new", {}, (302, 403, 403, 400, 403, 400)),
+    ("GET", "/admin/lti/{platform_id}/edit", {}, (302, 403, 403, 404, 403, 404)),
+    ("POST", "/admin/lti/{platform_id}/edit", {}, (302, 403, 403, 404, 403, 404)),
+    ("POST", "/admin/lti/{platform_id}/remove", {}, (302, 403, 403, 404, 403, 404)),
+    ("POST", "/admin/lti/keys/rotate", {}, (302, 403, 403, 303, 403, 303)),
 ]
 
 
@@ -194,6 +209,7 @@ def world(app, make_org, make_user, make_drill, join_as, client_for):
         "run": run,
         "member_id": member.id,
         "invitation_id": 999_999,
+        "platform_id": 999_999,
     }
     return names, clients
 

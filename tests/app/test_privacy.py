@@ -123,6 +123,10 @@ def test_the_download_has_every_row_of_every_kind_the_models_hold_about_the_pers
     from app.models.learning import LessonCompletion
     from app.models.learning import QuizAttempt
     from app.models.learning import UnitLeader
+    from app.models.lti import LtiAccount
+    from app.models.lti import LtiGradeLink
+    from app.models.lti import LtiPlatform
+    from app.models.lti import LtiScore
     from app.models.mfa import RecoveryCode
     from app.models.mfa import TotpSecret
     from app.models.oidc import OidcIdentity
@@ -160,6 +164,18 @@ def test_the_download_has_every_row_of_every_kind_the_models_hold_about_the_pers
                 created_by_id=uid,
             )
         )
+        platform = LtiPlatform(
+            organisation_id=org,
+            name="KS Læring",
+            issuer="https://lms.test",
+            client_id="laget",
+            deployment_ids=["1"],
+            auth_login_url="https://lms.test/auth",
+            token_url="https://lms.test/token",
+            jwks_url="https://lms.test/jwks",
+        )
+        db.session.add(platform)
+        db.session.flush()
         run = SoloRun(
             user_id=uid,
             organisation_id=org,
@@ -221,6 +237,20 @@ def test_the_download_has_every_row_of_every_kind_the_models_hold_about_the_pers
                 RecoveryCode(user_id=uid, code_hash="d" * 64),
                 AuditEvent(actor_id=None, organisation_id=org, action="role_changed", target=f"user:{uid}"),
                 LoginFailure(email=email_digest(EMAIL), ip="x"),
+                LtiAccount(platform_id=platform.id, subject="sub-1", user_id=uid),
+                LtiGradeLink(
+                    user_id=uid,
+                    platform_id=platform.id,
+                    subject="sub-1",
+                    target="course/bti",
+                    lineitem="https://lms.test/li",
+                ),
+                LtiScore(
+                    platform_id=platform.id,
+                    user_id=uid,
+                    lineitem="https://lms.test/li",
+                    score={"scoreGiven": 90},
+                ),
             ]
         )
         db.session.commit()
