@@ -48,11 +48,12 @@ class RoleForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    """The organisation's own settings: whether staff must use MFA, and its two public statements."""
+    """The organisation's own settings: MFA for staff, the xAPI actor, and its two public statements."""
 
     mfa_required = BooleanField(
         _l("Krev tofaktorinnlogging for administratorer, fasilitatorer, forfattere og enhetsledere")
     )
+    xapi_actor_email = BooleanField(_l("Identifiser personer med e-postadresse i xAPI"))
     privacy_statement = TextAreaField(
         _l("Personvernerklæring (Markdown)"),
         validators=[Length(max=50000, message=_l("Teksten kan ha høyst %(max)d tegn."))],

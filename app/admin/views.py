@@ -186,7 +186,7 @@ def reset_mfa(user_id: int) -> Response:
 @bp.route("/settings", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def settings() -> Response | str | tuple[str, int]:
-    """The organisation's settings: MFA for staff, the privacy statement and the accessibility statement."""
+    """The organisation's settings: MFA for staff, the xAPI actor, the privacy and accessibility texts."""
     organisation = current_user.organisation
     form = SettingsForm(obj=organisation)
     if not form.validate_on_submit():
@@ -194,6 +194,7 @@ def settings() -> Response | str | tuple[str, int]:
     changed = services.update_settings(
         organisation,
         mfa_required=form.mfa_required.data,
+        xapi_actor_email=form.xapi_actor_email.data,
         privacy_statement=form.privacy_statement.data,
         accessibility_statement=form.accessibility_statement.data,
     )

@@ -78,6 +78,8 @@ class Organisation(db.Model):
     # The organisation's own privacy and accessibility statements (Markdown), shown to everyone.
     privacy_statement: Mapped[str | None] = mapped_column(Text)
     accessibility_statement: Mapped[str | None] = mapped_column(Text)
+    # Set by the admin: xAPI statements queued from now on name its people by e-mail (mbox), not account.
+    xapi_actor_email: Mapped[bool] = mapped_column(default=False)
 
     units: Mapped[list[Unit]] = relationship(back_populates="organisation", order_by="Unit.name")
 

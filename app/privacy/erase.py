@@ -4,7 +4,8 @@ The account row stays as a pseudonym ("Slettet bruker 17", an address on ``slett
 password, deactivated), because drills, debriefs, scenarios and the audit trail point at it. Every
 row that is the person's own is deleted; their seats in drills are renamed "Deltaker N", so a
 team's events, scores and debrief still add up but no page or export names them. Old drills' observers
-become "Observatør N" the same way, and both names are replaced in the observers' notes.
+become "Observatør N" the same way, and both names are replaced in the observers' notes. xAPI
+statements in the outbox that name the person by e-mail address get the pseudonym account instead.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from app.models import hash_token
 from app.models.learning import ReflectionNote
 from app.privacy.registry import DELETE
 from app.privacy.registry import PERSON_COLUMNS
+from app.xapi import forget_email
 
 ERASED_DOMAIN = "slettet.invalid"
 
@@ -104,6 +106,8 @@ def erase_person(user: User) -> User:
     pseudonym = f"Slettet bruker {user.id}"
     for text in (user.display_name, user.email):
         replace_name(text, pseudonym, ActionPoint.organisation_id == user.organisation_id)
+    # Statements in the xAPI outbox that name the person by e-mail name the pseudonym account instead.
+    forget_email(user.id, user.email)
     user.display_name = pseudonym
     user.email = f"slettet-{user.id}@{ERASED_DOMAIN}"
     user.password_hash = None

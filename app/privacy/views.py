@@ -32,6 +32,7 @@ from app.privacy.erase import clear_reflections
 from app.privacy.erase import erase_person
 from app.privacy.export import personal_data
 from app.privacy.export import summary
+from app.xapi import outbox as xapi_outbox
 
 bp = Blueprint("privacy", __name__)
 
@@ -92,7 +93,13 @@ def json_download(data: dict, filename: str) -> Response:
 def mine() -> str:
     """List what Laget holds about the logged-in person, with the download and the deleting."""
     user = current_user._get_current_object()
-    return render_template("privacy/mine.html", counts=summary(user), labels=KIND_LABELS, form=ConfirmForm())
+    # Where the data goes: the organisation's LRS, by e-mail address if the organisation chose that.
+    lrs = None
+    if xapi_outbox.enabled():
+        lrs = "email" if user.organisation.xapi_actor_email else "account"
+    return render_template(
+        "privacy/mine.html", counts=summary(user), labels=KIND_LABELS, form=ConfirmForm(), lrs=lrs
+    )
 
 
 @bp.get("/account/data.json")

@@ -1,7 +1,9 @@
 """xAPI 1.0.3 statements for what happens in a drill; the profile is described in docs/xapi-profile.md.
 
-People are identified by an account on Laget (``XAPI_BASE_IRI`` as home page), never by e-mail: a
-user by ``user/<id>``, a guest who joined a drill without an account by ``drill/<drill>/participant/<id>``.
+People are identified by an account on Laget (``XAPI_BASE_IRI`` as home page): a user by ``user/<id>``,
+a guest who joined a drill without an account by ``drill/<drill>/participant/<id>``. Only when the user's
+organisation has chosen it (``Organisation.xapi_actor_email``) is a user the actor by e-mail address
+(``mbox``), decided when the statement is built and queued; guests never are.
 Activity ids are IRIs under ``XAPI_BASE_IRI`` built from the scenario's, scene's, role's, choice's and
 checkpoint's ids as the author wrote them, so the same choice has the same IRI in every drill and
 version; the exact scenario version is in the context. Statement ids and registrations are UUIDv5
@@ -83,10 +85,27 @@ def _name(text: str, language: str) -> dict[str, str]:
     return {language or "nb": text}
 
 
+def mbox_agent(email: str) -> dict[str, Any]:
+    """An agent identified by e-mail address, for organisations that chose it."""
+    return {"objectType": "Agent", "mbox": f"mailto:{email}"}
+
+
+def user_actor(iris: Iris, user: User) -> dict[str, Any]:
+    """The actor for a person with an account: by e-mail if their organisation chose it, else the account."""
+    if user.organisation is not None and user.organisation.xapi_actor_email:
+        return mbox_agent(user.email)
+    return iris.account(f"user/{user.id}")
+
+
+def _user_actor_by_id(iris: Iris, user_id: int) -> dict[str, Any]:
+    user = db.session.get(User, user_id)
+    return user_actor(iris, user) if user is not None else iris.account(f"user/{user_id}")
+
+
 def person(iris: Iris, participant: Participant | None, user: User | None, drill: Drill) -> dict[str, Any]:
-    """The actor: the user's account, or the guest's place in this drill; never an e-mail or a name."""
+    """The actor: the user (see ``user_actor``), or the guest's place in this drill; never a name."""
     if user is not None:
-        return iris.account(f"user/{user.id}")
+        return user_actor(iris, user)
     if participant is not None:
         return iris.account(f"drill/{drill.public_id}/participant/{participant.id}")
     raise ValueError("an xAPI statement needs a person")
@@ -223,7 +242,7 @@ def solo_statement(
     context["extensions"][iris.extension(EXT_TEAM_PROFILE)] = run.profile
     return {
         "id": str(uuid.uuid5(NAMESPACE, f"solo/{run.public_id}/event/{seq}")),
-        "actor": iris.account(f"user/{run.user_id}"),
+        "actor": _user_actor_by_id(iris, run.user_id),
         **_step(iris, version.scenario_key, run.scenario, payload),
         "context": context,
         "timestamp": _timestamp(at),
@@ -258,7 +277,7 @@ def lesson_statement(
         "id": str(
             uuid.uuid5(NAMESPACE, f"user/{user_id}/courses/{course.meta.id}/lessons/{lesson.id}/completed")
         ),
-        "actor": iris.account(f"user/{user_id}"),
+        "actor": _user_actor_by_id(iris, user_id),
         "verb": VERB_COMPLETED,
         "object": {
             "objectType": "Activity",
@@ -281,7 +300,7 @@ def quiz_statement(iris: Iris, attempt: QuizAttempt, course: Course, pass_mark: 
     context["extensions"][iris.extension(EXT_PASS_MARK)] = pass_mark
     return {
         "id": str(uuid.uuid5(NAMESPACE, f"quiz-attempt/{attempt.public_id}/sent")),
-        "actor": iris.account(f"user/{attempt.user_id}"),
+        "actor": _user_actor_by_id(iris, attempt.user_id),
         "verb": VERB_PASSED if attempt.passed else VERB_FAILED,
         "object": {
             "objectType": "Activity",

@@ -8,6 +8,7 @@ append). The tests read the statements back from it over its xAPI API.
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
 import re
@@ -127,9 +128,9 @@ def app_config(ralph: Ralph) -> dict[str, Any]:
     }
 
 
-def play(app, client, auth, make_drill, join_as):
+def play(app, client, auth, make_drill, join_as, facilitator=None):
     """Kari (a guest) answers the checkpoint and shares; the facilitator, playing the nurse, chooses."""
-    facilitator = auth.login(as_role="facilitator")
+    facilitator = auth.login(user=facilitator) if facilitator else auth.login(as_role="facilitator")
     drill = make_drill(facilitator=facilitator)
     teacher = join_as(drill, "Kari")
     assert assign(app, client, drill, {"kontaktlaerer": "Kari", "helsesykepleier": "self"}).status_code == 303
@@ -408,3 +409,141 @@ def test_the_same_statement_queued_twice_is_kept_once(app):
         enqueue(statement)
         db.session.commit()
     assert [row.statement_id for row in outbox(app)] == [statement["id"]]
+
+
+# --- The organisation's choice: people by e-mail address (mbox) ------------------------------------
+
+
+def deliverable_email() -> str:
+    """An address Ralph takes: it refuses reserved domains such as the fixtures' ``kommune.test``."""
+    return f"fasilitator.{next(_numbers)}@laget-kommune.no"
+
+
+_numbers = itertools.count(1)
+
+
+def choose_email_actor(client, on: bool):
+    """The admin's settings form, sent with the xAPI choice on or off."""
+    data = {
+        "csrf_token": csrf_token(client, "/admin/settings"),
+        "privacy_statement": "",
+        "accessibility_statement": "",
+    }
+    return client.post("/admin/settings", data=data | ({"xapi_actor_email": "y"} if on else {}))
+
+
+@pytest.fixture
+def email_org(make_org, make_user, client_for):
+    """An organisation whose admin has chosen e-mail addresses in xAPI, and its admin's client."""
+    organisation = make_org()
+    admin = client_for(make_user(role="admin", org=organisation))
+    assert choose_email_actor(admin, on=True).status_code == 303
+    return organisation, admin
+
+
+def test_people_of_an_organisation_that_chose_it_are_named_by_email_and_guests_are_not(
+    app, client, auth, make_drill, join_as, make_user, email_org, ralph
+):
+    from app.extensions import db
+    from app.models import AuditEvent
+    from app.xapi.statements import registration
+
+    organisation, _admin = email_org
+    with app.app_context():
+        changed = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "settings_changed"))
+        assert list(changed) == [{"changed": "xapi_actor_email"}]
+    ralph.start()
+    facilitator = make_user(role="facilitator", org=organisation, email=deliverable_email())
+    drill, _ = play(app, client, auth, make_drill, join_as, facilitator=facilitator)
+    assert deliver(app).sent == 3
+    stored = ralph.statements(registration(drill))
+    (offered,) = [s for s in stored if s["object"]["id"].endswith("/choices/samtale")]
+    assert offered["actor"]["mbox"] == f"mailto:{facilitator.email}"
+    assert "account" not in offered["actor"]
+    # Kari joined with a code and has no account: she stays the anonymous seat in the drill.
+    kari = f"drill/{drill.public_id}/participant/{participant_id(app, drill, 'Kari')}"
+    guests = [s for s in stored if s is not offered]
+    assert len(guests) == 2 and all(s["actor"]["account"] == {"homePage": BASE, "name": kari} for s in guests)
+
+    # The person is told on "Mine data" where the address goes.
+    assert "merket med e-postadressen din" in client.get("/account/data").get_data(as_text=True)
+
+
+def test_without_the_choice_people_are_their_account_and_mine_data_says_so(
+    app, client, auth, make_drill, join_as, ralph
+):
+    from app.xapi.statements import registration
+
+    ralph.start()
+    drill, facilitator = play(app, client, auth, make_drill, join_as)
+    deliver(app)
+    (offered,) = [s for s in ralph.statements(registration(drill)) if s["object"]["id"].endswith("/samtale")]
+    assert offered["actor"]["account"] == {"homePage": BASE, "name": f"user/{facilitator.id}"}
+    assert "mbox" not in offered["actor"]
+    page = client.get("/account/data").get_data(as_text=True)
+    assert "ikke med navn eller e-postadresse" in page and "merket med e-postadressen din" not in page
+
+
+def test_the_choice_applies_when_a_statement_is_queued(
+    app, client, auth, make_drill, join_as, make_user, email_org
+):
+    organisation, admin = email_org
+    facilitator = make_user(role="facilitator", org=organisation, email=deliverable_email())
+    play(app, client, auth, make_drill, join_as, facilitator=facilitator)
+    # Turned off after the drill: what is already queued keeps the address it was queued with.
+    assert choose_email_actor(admin, on=False).status_code == 303
+    actors = [row.statement["actor"] for row in outbox(app)]
+    assert {"objectType": "Agent", "mbox": f"mailto:{facilitator.email}"} in actors
+
+
+@pytest.mark.parametrize("role", ["participant", "facilitator", "author"])
+def test_only_the_organisations_admin_changes_the_choice(app, client_for, make_user, role, ralph):
+    from app.extensions import db
+    from app.models import Organisation
+
+    someone = make_user(role=role)
+    assert choose_email_actor(client_for(someone), on=True).status_code == 403
+    # An admin of another organisation changes only their own.
+    stranger = make_user(role="admin")
+    assert choose_email_actor(client_for(stranger), on=True).status_code == 303
+    with app.app_context():
+        assert not db.session.get(Organisation, someone.organisation_id).xapi_actor_email
+        assert db.session.get(Organisation, stranger.organisation_id).xapi_actor_email
+
+
+def test_erasing_a_person_takes_their_address_out_of_the_outbox(
+    app, client, auth, make_drill, join_as, make_user, email_org, ralph
+):
+    from app.extensions import db
+    from app.models import utcnow
+    from app.models.xapi import XapiStatement
+    from app.xapi.statements import registration
+
+    organisation, admin = email_org
+    facilitator = make_user(role="facilitator", org=organisation, email=deliverable_email())
+    drill, _ = play(app, client, auth, make_drill, join_as, facilitator=facilitator)
+    # One statement of the person's was sent before (in Laget a copy of it stays), one waits.
+    rows = outbox(app)
+    (mine,) = [row for row in rows if row.statement["actor"].get("mbox")]
+    with app.app_context():
+        copy = dict(mine.statement, id="0b7c1f3e-2a6d-5f4e-8c1b-9d0e7a6b5c41")
+        db.session.add(XapiStatement(statement_id=copy["id"], statement=copy, sent_at=utcnow()))
+        db.session.commit()
+    assert facilitator.email in json.dumps([row.statement for row in outbox(app)])
+
+    erase = {"csrf_token": csrf_token(admin, "/admin/")}
+    assert admin.post(f"/admin/users/{facilitator.id}/erase", data=erase).status_code == 302
+    rows = outbox(app)
+    assert len(rows) == 4
+    assert facilitator.email not in json.dumps([row.statement for row in rows])
+    account = {"objectType": "Agent", "account": {"homePage": BASE, "name": f"user/{facilitator.id}"}}
+    # Both the waiting statement and the copy of the sent one name the account instead.
+    assert [row.statement["actor"] for row in rows].count(account) == 2
+
+    # The statement still reaches the LRS, under the account that now names only a pseudonym.
+    ralph.start()
+    assert deliver(app).sent == 3
+    stored = ralph.statements(registration(drill))
+    assert facilitator.email not in json.dumps(stored)
+    (offered,) = [s for s in stored if s["object"]["id"].endswith("/samtale")]
+    assert offered["actor"]["account"] == account["account"]
