@@ -115,3 +115,17 @@ document.addEventListener("htmx:afterSettle", () => {
     heading.focus();
   }
 });
+
+// A swapped form that marks a field with autofocus (the observer's note after saving, a form sent back with
+// errors) takes focus there once htmx has settled, after htmx has put focus back on the clicked button.
+document.addEventListener("htmx:afterSettle", (event) => {
+  // An outerHTML swap reports the element it replaced; its successor carries the same id.
+  let target = event.detail.target;
+  if (target && !document.contains(target)) {
+    target = target.id ? document.getElementById(target.id) : null;
+  }
+  const field = target ? target.querySelector("[autofocus]") : null;
+  if (field && document.activeElement !== field) {
+    field.focus();
+  }
+});
