@@ -17,10 +17,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
+from functools import cache
 from typing import Any
 from typing import NamedTuple
 
 from flask import current_app
+from sqlalchemy import Select
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy import update
@@ -55,10 +58,23 @@ PARTICIPANT_EVENTS = frozenset({"choose", "answer"})
 
 @dataclass(frozen=True)
 class Actor:
-    """Who caused an event: a participant, a user (the facilitator), or nobody (the clock)."""
+    """Who caused an event, by id: a participant (and their account, if any), a user, or nobody (the clock).
 
-    participant: Participant | None = None
-    user: User | None = None
+    Ids rather than objects, so a participant's choice is recorded without loading their row.
+    """
+
+    participant_id: int | None = None
+    user_id: int | None = None
+
+    @classmethod
+    def of(cls, participant: Participant) -> Actor:
+        """The participant, with the account they joined under."""
+        return cls(participant.id, participant.user_id)
+
+    @classmethod
+    def of_user(cls, user: User) -> Actor:
+        """A user acting on the drill (the facilitator)."""
+        return cls(user_id=user.id)
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,12 @@ class WrongSeatCode(Exception):
 
 def lock_drill(drill: Drill) -> Drill:
     """Start a write transaction and lock the drill's row, returning the drill freshly read under the lock."""
-    return lock_row(Drill, drill.id)
+    return lock_drill_id(drill.id)
+
+
+def lock_drill_id(drill_id: int) -> Drill:
+    """Lock a drill by id, loading it (with its scenario version, which every event reads) under the lock."""
+    return lock_row(Drill, drill_id, eager=("scenario_version",))
 
 
 def record_event(
@@ -107,11 +128,9 @@ def record_event(
     actor = actor or Actor()
     drill = lock_drill(drill)
     if key is not None:
-        earlier = db.session.scalar(
-            select(DrillEvent).where(DrillEvent.drill_id == drill.id, DrillEvent.idempotency_key == key)
-        )
+        earlier = db.session.scalar(_earlier_event(), {"drill_id": drill.id, "key": key})
         if earlier is not None:
-            return Recorded(earlier, duplicate=True)
+            return Recorded(db.session.get_one(DrillEvent, earlier), duplicate=True)
     refusal = _refusal(drill, event.get("type"))
     if refusal is not None:
         return Recorded(None, refusal)
@@ -128,8 +147,8 @@ def record_event(
         seq=version + 1,
         type=str(payload["type"]),
         payload=payload,
-        participant_id=actor.participant.id if actor.participant else None,
-        user_id=actor.user.id if actor.user else (actor.participant.user_id if actor.participant else None),
+        participant_id=actor.participant_id,
+        user_id=actor.user_id,
         idempotency_key=key,
         created_at=now,
     )
@@ -142,6 +161,15 @@ def record_event(
         changes |= _scene_timing(drill, scenario, state["scene"], now)
     write_state(drill, version, changes, ConcurrentDrillChange)
     return Recorded(stored)
+
+
+@cache
+def _earlier_event() -> Select:
+    """The id of the drill's event stored under an idempotency key; a plain query, built once."""
+    event = DrillEvent.__table__.c
+    return select(event.id).where(
+        event.drill_id == bindparam("drill_id"), event.idempotency_key == bindparam("key")
+    )
 
 
 def _refusal(drill: Drill, event_type: Any) -> Rejected | None:
