@@ -25,6 +25,7 @@ from flask import current_app
 from sqlalchemy import Select
 from sqlalchemy import bindparam
 from sqlalchemy import delete
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -142,17 +143,19 @@ def record_event(
         return Recorded(None, rejection)
 
     version = drill.state_version
-    stored = DrillEvent(
-        drill_id=drill.id,
-        seq=version + 1,
-        type=str(payload["type"]),
-        payload=payload,
-        participant_id=actor.participant_id,
-        user_id=actor.user_id,
-        idempotency_key=key,
-        created_at=now,
-    )
-    db.session.add(stored)
+    values = {
+        "drill_id": drill.id,
+        "seq": version + 1,
+        "type": str(payload["type"]),
+        "payload": payload,
+        "participant_id": actor.participant_id,
+        "user_id": actor.user_id,
+        "idempotency_key": key,
+        "created_at": now,
+    }
+    # A plain INSERT: an event never changes once stored, so the session has nothing to track.
+    inserted = db.session.execute(insert(DrillEvent.__table__), values)
+    stored = DrillEvent(id=inserted.inserted_primary_key[0], **values)
     xapi.record_drill_event(drill, stored)
     changes: dict[str, Any] = {"state": state, "state_version": version + 1}
     if state["status"] == "ended":
