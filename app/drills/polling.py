@@ -38,6 +38,7 @@ from app.drills.services import seen_due
 from app.extensions import db
 from app.models import Drill
 from app.models import DrillStatus
+from app.models import Organisation
 from app.models import Participant
 from app.models import RoleAssignment
 from app.models import ScenarioVersion
@@ -75,6 +76,7 @@ class PolledDrill:
     sha256: str
     roles_open: bool = False
     assignments: tuple[Holder, ...] = ()
+    team_name: str = ""
 
     @property
     def scenario(self) -> Scenario:
@@ -128,6 +130,7 @@ def _seat_query() -> Select:
             drill.scene_deadline,
             drill.paused_remaining,
             drill.roles_open,
+            drill.team_name,
             version.sha256,
             participant.id.label("participant_id"),
             participant.token_hash,
@@ -186,6 +189,7 @@ def find_seat(public_id: str, participant_id: Any, token: Any, user_id: int | No
         row.sha256,
         bool(row.roles_open),
         holders,
+        row.team_name,
     )
     held = {holder.role_id for holder in holders if holder.participant_id == row.participant_id}
     roles = [role for role in drill.scenario.role_ids if role in held]
@@ -197,22 +201,44 @@ def _token_ok(row: Any, token: str) -> bool:
     return row.token_hash is not None and hmac.compare_digest(row.token_hash, hash_token(token))
 
 
+def live_drill(seat: Seat, role_arg: str | None, now: datetime) -> PolledDrill | None:
+    """The seat's drill when a screen can be answered from the poll's data, or None for the full path.
+
+    None when the role asked for is not the visitor's or a timeout or inject has fallen due. Notes the
+    open screen (``last_seen_at``) when due, as the full path does; the caller commits.
+    """
+    if role_arg and role_arg not in seat.roles:
+        return None
+    if next_due(seat.drill, now) is not None:
+        return None
+    if seen_due(seat.last_seen_at, now):
+        note_seen(seat.participant_id, now)
+    return seat.drill
+
+
 def unchanged_etag(seat: Seat, role_arg: str | None, now: datetime) -> str | None:
     """The ETag the full screen would carry now, or None when the full path must run (due work, a bad role).
 
     Notes the open screen (``last_seen_at``) when due, as the full path does; the caller commits.
     """
-    drill = seat.drill
-    if role_arg and role_arg not in seat.roles:
+    drill = live_drill(seat, role_arg, now)
+    if drill is None:
         return None
-    if next_due(drill, now) is not None:
-        return None
-    if seen_due(seat.last_seen_at, now):
-        note_seen(seat.participant_id, now)
     role_id = role_arg or (seat.roles[0] if seat.roles else None)
     clock = wording.clock(remaining_seconds(drill.status, drill.scene_deadline, drill.paused_remaining, now))
     lobby = lobby_roles(drill.status, drill.roles_open, (holder.role_id for holder in drill.assignments))
     return role_etag_from(drill.state_version, drill.status, role_id, seat.roles, clock, lobby)
+
+
+def organisation_slug(drill_id: int) -> str | None:
+    """The slug of the drill's organisation, whose privacy statement the full page links to."""
+    query = (
+        select(Organisation.__table__.c.slug)
+        .join(Drill.__table__, Drill.__table__.c.organisation_id == Organisation.__table__.c.id)
+        .where(Drill.__table__.c.id == drill_id)
+    )
+    with db.engine.connect() as connection:
+        return connection.execute(query).scalar()
 
 
 def _state(drill_id: int, public_id: str, version: int) -> dict[str, Any] | None:

@@ -269,8 +269,18 @@ def join_post() -> Response | tuple[str, int] | str:
 @bp.get("/<public_id>/play")
 def play(public_id: str) -> Response:
     """Show the participant screen: the scene, this role's text, choices, knowledge and team log."""
-    screen = _screen(public_id)
-    slug = screen.drill.organisation.slug
+    now = utcnow()
+    # As the poll: from its one query when nothing is due, so the screen after a choice costs little.
+    seat = polling.find_seat(public_id, *_seat_proof(public_id), _user_id())
+    drill = polling.live_drill(seat, request.args.get("role"), now) if seat else None
+    commit_if_written()
+    if seat is not None and drill is not None and drill.stored_state is not None:
+        role_id = request.args.get("role") or (seat.roles[0] if seat.roles else None)
+        screen = role_screen(drill, role_id, seat.roles, now)
+        slug = polling.organisation_slug(drill.id)
+    else:
+        screen = _screen(public_id)
+        slug = screen.drill.organisation.slug
     seat = session.get(SESSION_KEY, {}).get(public_id) or []
     seat_code = seat[2] if len(seat) > 2 else None
     return render(
