@@ -12,7 +12,9 @@ gunicorn does, without a test client's bookkeeping) with prepared environs, timi
   answered 304;
 * a changed poll: the same URL with an outdated ETag, answered 200 with the rendered screen;
 * a choice: radio button + "Bekreft valget" (the form's CSRF token, scene, role and one-time key),
-  answered 303; the bench follows the redirect untimed and reads whether the choice was accepted.
+  answered 303;
+* the whole participant page the choice's 303 leads to, where the bench reads whether the choice was
+  accepted.
 
 It prints the median and mean µs of CPU per request with the SQL statements each request sent, the
 ratio of the unchanged poll's median to ``/healthz``'s, and the same as requests per second (the
@@ -54,7 +56,7 @@ from drill_setup import create_bench_drills  # noqa: E402
 
 FACILITATOR = "kostnad@kommune.test"
 ACCEPTED = "Valget ditt er registrert."
-KINDS = ("healthz", "poll 304", "poll 200", "choose 303")
+KINDS = ("healthz", "poll 304", "poll 200", "choose 303", "page 200")
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _CHOICE_FORM = re.compile(
@@ -290,7 +292,9 @@ def measure_choices(seats: list[Seat], measure: Measure, n: int, warmup: int) ->
                     continue
                 taken += 1
                 progress = True
-                page = seat.guest.get(reply.headers["location"]).body
+                after = seat.guest.get(reply.headers["location"])
+                measure.take("page 200", after, 200, count=taken > warmup)
+                page = after.body
                 flashes = [(kind, html.unescape(text)) for kind, text in _FLASH.findall(page)]
                 if ("success", ACCEPTED) in flashes:
                     measure.outcomes["accepted"] += 1
