@@ -49,7 +49,7 @@ from scenarios.model import Scenario
 
 # public id -> (state version, state): each drill's newest state seen here; a version's state never changes.
 _STATES: dict[str, tuple[int, dict[str, Any]]] = {}
-# About 100 kB each at a drill's end; emptied when full, so a long-running process stays small.
+# A state is tens of kB of JSON by a drill's end; emptied when full, so a long-running process stays small.
 _STATES_LIMIT = 1024
 # What a due check reads when the drill moved on since the poll's query: nothing is due.
 _MOVED_ON: dict[str, Any] = {"scene": None, "round": None, "injects_fired": []}
