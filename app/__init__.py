@@ -105,6 +105,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.facilitate.views import bp as facilitate_bp
     from app.learning.views import bp as learning_bp
     from app.main.views import bp as main_bp
+    from app.observing.views import bp as observing_bp
+    from app.participation.views import bp as participation_bp
     from app.privacy.views import bp as privacy_bp
     from app.solo.views import bp as solo_bp
 
@@ -115,6 +117,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(drills_bp)
+    app.register_blueprint(participation_bp)
     app.register_blueprint(facilitate_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(debrief_bp)
@@ -122,6 +125,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(solo_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(observing_bp)
 
     register_error_handlers(app)
     app.after_request(_set_response_headers)

@@ -247,6 +247,10 @@ def retention_run_command() -> None:
         f"Ga {report.seats_pseudonymised} deltakere i øvelser avsluttet for mer enn "
         f"{config['RETENTION_MONTHS']} måneder siden et pseudonym."
     )
+    click.echo(
+        f"Ga {report.observers_pseudonymised} observatører i øvelser avsluttet for mer enn "
+        f"{config['RETENTION_MONTHS']} måneder siden et pseudonym."
+    )
     click.echo(f"Slettet {report.reflections_deleted} refleksjoner fra slettede kontoer.")
 
 

@@ -11,6 +11,7 @@ from app.audit.trail import prune_audit_log
 from app.models import utcnow
 from app.privacy.erase import delete_reflections_of_erased
 from app.privacy.erase import pseudonymise_old_drills
+from app.privacy.erase import pseudonymise_old_observers
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class RetentionReport:
     audit_events: int
     seats_pseudonymised: int
     reflections_deleted: int
+    observers_pseudonymised: int = 0
 
 
 def run_retention(now: datetime | None = None) -> RetentionReport:
@@ -30,4 +32,5 @@ def run_retention(now: datetime | None = None) -> RetentionReport:
         audit_events=prune_audit_log(int(config["AUDIT_RETENTION_DAYS"]), now),
         seats_pseudonymised=pseudonymise_old_drills(int(config["RETENTION_MONTHS"]), now),
         reflections_deleted=delete_reflections_of_erased(),
+        observers_pseudonymised=pseudonymise_old_observers(int(config["RETENTION_MONTHS"]), now),
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from scenarios.conditions import Env
 from scenarios.conditions import evaluate
+from scenarios.model import Checkpoint
 from scenarios.model import Choice
 from scenarios.model import Scenario
 from scenarios.model import Scene
@@ -105,7 +106,7 @@ def apply(scenario: Scenario, state: State, event: Event) -> State:
     if not isinstance(event, Mapping):
         raise Rejected("malformed", "Hendelsen er ikke gyldig.", "The event is malformed.")
     kind = event.get("type")
-    if state["status"] != "running":
+    if state["status"] != "running" and not (kind == "answer" and _answerable_after_ending(state, event)):
         raise Rejected("ended", "Øvelsen er avsluttet.", "The drill has ended.")
     handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
     if handler is None:
@@ -114,7 +115,10 @@ def apply(scenario: Scenario, state: State, event: Event) -> State:
     if scene is None:  # only if a state from another scenario version is passed in
         raise Rejected("unknown_scene", "Scenen finnes ikke i dette scenariet.", "The scene does not exist.")
     expected = event.get("scene")
-    if expected is not None and expected != scene.id:
+    if kind == "answer" and expected != scene.id and expected in _left_scenes(state):
+        # A checkpoint stays open after its round closes, until the role answers it: never lost.
+        scene = scenario.scene(expected) or scene
+    elif expected is not None and expected != scene.id:
         raise Rejected(
             "stale",
             "Scenen er allerede gått videre; valget gjelder en tidligere scene.",
@@ -148,6 +152,35 @@ def waiting_for(scenario: Scenario, state: State) -> list[str]:
     return [
         r for r in scene.active_roles if r not in state["chosen"] and available_choices(scenario, state, r)
     ]
+
+
+def open_checkpoints(scenario: Scenario, state: State, role: str) -> list[tuple[Scene, Checkpoint]]:
+    """Checkpoints of scenes the team has left that the role has not answered: still open to it.
+
+    They stay open after the team reaches an ending too; a drill stopped before one closes them.
+    """
+    running = state["status"] == "running"
+    if not running and state.get("ending") is None:
+        return []
+    open_ = []
+    for scene_id in _left_scenes(state):
+        scene = scenario.scene(scene_id)
+        if scene is None or (running and scene_id == state["scene"]):
+            continue
+        for checkpoint in scene.checkpoints:
+            if role not in state["answers"].get(checkpoint.id, {}):
+                open_.append((scene, checkpoint))
+    return open_
+
+
+def _answerable_after_ending(state: State, event: Event) -> bool:
+    """Whether an answer may still come after the drill: the team reached an ending and left that scene."""
+    return state.get("ending") is not None and event.get("scene") in _left_scenes(state)
+
+
+def _left_scenes(state: State) -> list[str]:
+    """The scenes the team has left, each once, in the order it left them."""
+    return list(dict.fromkeys(visit["scene"] for visit in state.get("history", [])))
 
 
 def knows(state: State, role: str, info: str) -> bool:

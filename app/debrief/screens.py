@@ -16,6 +16,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app.models import Drill
+from app.observing.screens import NoteLine
 from scenarios.model import Scenario
 from scenarios.vocabulary import DIMENSION_LABELS
 from scoring import Report
@@ -70,11 +71,12 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
-    """One visited scene of the timeline with every role's cell."""
+    """One visited scene of the timeline with every role's cell, and the observers' notes on that visit."""
 
     title: str
     day: int
     cells: tuple[Cell, ...]
+    notes: tuple[NoteLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,8 +189,8 @@ def cohort_charts(result: Cohort, total_label: str) -> dict[str, list[Series]]:
     return {key: cohort_chart(result.for_scenario(key), result.columns, total_label) for key in keys}
 
 
-def timeline_rows(scenario: Scenario, timeline: Timeline) -> list[Row]:
-    """Scene by scene, what each role chose and how long it took."""
+def timeline_rows(scenario: Scenario, timeline: Timeline, notes: Sequence[NoteLine] = ()) -> list[Row]:
+    """Scene by scene, what each role chose and how long it took, with the notes observers took there."""
     rows = []
     for visit in timeline.visits:
         decisions = {d.role: d for d in timeline.decisions if d.visit == visit.index}
@@ -197,7 +199,8 @@ def timeline_rows(scenario: Scenario, timeline: Timeline) -> list[Row]:
             for role in scenario.meta.roles
             if (d := decisions.get(role.id)) is not None
         )
-        rows.append(Row(visit.scene.title, visit.day, cells))
+        here = tuple(note for note in notes if note.round == visit.round)
+        rows.append(Row(visit.scene.title, visit.day, cells, here))
     return rows
 
 

@@ -2,7 +2,8 @@
 
 Facilitator pages load drills through a query scoped to the facilitator's organisation, exactly like
 the console: another municipality's drill is a 404, a participant or guest gets 403. A participant
-reaches only ``/mine`` of a drill they took part in, and sees only their own roles' choices there.
+reaches only ``/mine`` (and its PDF) of a drill they took part in: their own roles' choices and the team's
+results, never another role's choices.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from app.extensions import db
 from app.models import Drill
 from app.models import DrillStatus
 from app.models import Role
+from app.observing import services as observing
+from app.observing.screens import note_lines
 from scenarios.vocabulary import DIMENSION_LABELS
 from scoring import Report
 from scoring import ScoringConfig
@@ -70,23 +73,32 @@ def _scored(public_id: str) -> tuple[Drill, Report]:
     return drill, report
 
 
-def _debrief(public_id: str) -> tuple[Drill, dict[str, Any]]:
-    """Load the drill and its report, and build everything the debrief pages show."""
-    drill, report = _scored(public_id)
-    timeline = services.drill_timeline(drill)
+def _chart_context(report: Report) -> dict[str, Any]:
+    """The dimension chart's bars and geometry, as ``debrief/_chart.html`` reads them."""
     bars, height = screens.chart(report)
-    context = {
-        "drill": drill,
-        "notices": screens.drill_notices(drill),
-        "scenario": drill.scenario,
-        "report": report,
+    return {
         "bars": bars,
         "chart_height": height,
         "chart_width": screens.CHART_WIDTH,
         "label_height": screens.LABEL_HEIGHT,
         "bar_height": screens.BAR_HEIGHT,
         "value_width": screens.VALUE_WIDTH,
-        "rows": screens.timeline_rows(drill.scenario, timeline),
+    }
+
+
+def _debrief(public_id: str) -> tuple[Drill, dict[str, Any]]:
+    """Load the drill and its report, and build everything the debrief pages show."""
+    drill, report = _scored(public_id)
+    timeline = services.drill_timeline(drill)
+    notes = note_lines(drill.scenario, observing.drill_notes(drill))
+    context = {
+        "drill": drill,
+        "notices": screens.drill_notices(drill),
+        "scenario": drill.scenario,
+        "report": report,
+        **_chart_context(report),
+        "rows": screens.timeline_rows(drill.scenario, timeline, notes),
+        "observer_notes": notes,
         "made": screens.choices_made(drill.scenario, timeline),
         "phases": screens.phases(report),
         "points": services.action_points(drill),
@@ -162,6 +174,17 @@ def export_json(public_id: str) -> Response:
         "drill": {"complete": not drill.incomplete, "test": drill.is_test, "notices": notices},
         "report": report_to_data(report),
         "events": services.drill_events(drill),
+        "observer_notes": [
+            {
+                "at": note.created_at.isoformat(),
+                "drill_seconds": note.drill_seconds,
+                "scene": note.scene_id,
+                "round": note.round,
+                "observer": note.observer.display_name,
+                "text": note.text,
+            }
+            for note in observing.drill_notes(drill)
+        ],
     }
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     _record_export(drill, "json")
@@ -196,21 +219,51 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-@bp.get("/<public_id>/mine")
-def mine(public_id: str) -> str:
-    """Show a participant their own roles' choices against the expert's, with the reasons and feedback."""
+def _own_debrief(public_id: str) -> dict[str, Any]:
+    """What a participant may see of an ended drill: their own roles' choices and the team's results.
+
+    404 unless the visitor's session seat or account is in the drill and the drill has ended. Nothing
+    here names another role's choice: the team-level part is what the projector shows the whole room.
+    """
     drill = db.first_or_404(select(Drill).where(Drill.public_id == public_id))
     participant_id, token = (session.get(SEATS_KEY, {}).get(public_id) or [None, None])[:2]
     user = current_user._get_current_object() if current_user.is_authenticated else None
     participant = drill_services.find_participant(drill, participant_id, token, user)
     if participant is None or drill.status != DrillStatus.ENDED:
         abort(404)
+    report = services.drill_report(drill)
+    db.session.commit()
     roles = drill.roles_of(participant)
-    made = screens.choices_made(drill.scenario, services.drill_timeline(drill), roles)
-    names = [role.name for role in drill.scenario.meta.roles if role.id in roles]
-    return render_template(
-        "debrief/mine.html", drill=drill, made=made, role_names=names, notices=screens.drill_notices(drill)
-    )
+    return {
+        "drill": drill,
+        "participant": participant,
+        "made": screens.choices_made(drill.scenario, services.drill_timeline(drill), roles),
+        "role_names": [role.name for role in drill.scenario.meta.roles if role.id in roles],
+        "notices": screens.drill_notices(drill),
+        "report": report,
+        **_chart_context(report),
+        "phases": screens.phases(report),
+        "points": services.action_points(drill),
+        "rating_words": RATING_LABELS,
+        "cap": ScoringConfig().cap,
+    }
+
+
+@bp.get("/<public_id>/mine")
+def mine(public_id: str) -> str:
+    """Show a participant their own roles' choices against the expert's, and the team's results."""
+    return render_template("debrief/mine.html", **_own_debrief(public_id))
+
+
+@bp.get("/<public_id>/mine.pdf")
+def mine_pdf(public_id: str) -> Response:
+    """Download the participant's own debrief as a PDF: their choices and the team's results only."""
+    from weasyprint import HTML
+
+    context = _own_debrief(public_id)
+    html = render_template("debrief/print_mine.html", **context)
+    pdf = HTML(string=html, base_url=request.host_url).write_pdf(pdf_variant="pdf/ua-1")
+    return _download(pdf, "application/pdf", f"min-debrief-{public_id}.pdf")
 
 
 @bp.get("/cohort")

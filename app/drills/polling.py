@@ -77,6 +77,7 @@ class PolledDrill:
     roles_open: bool = False
     assignments: tuple[Holder, ...] = ()
     team_name: str = ""
+    incomplete: bool = False
 
     @property
     def scenario(self) -> Scenario:
@@ -131,6 +132,7 @@ def _seat_query() -> Select:
             drill.paused_remaining,
             drill.roles_open,
             drill.team_name,
+            drill.incomplete,
             version.sha256,
             participant.id.label("participant_id"),
             participant.token_hash,
@@ -190,6 +192,7 @@ def find_seat(public_id: str, participant_id: Any, token: Any, user_id: int | No
         bool(row.roles_open),
         holders,
         row.team_name,
+        bool(row.incomplete),
     )
     held = {holder.role_id for holder in holders if holder.participant_id == row.participant_id}
     roles = [role for role in drill.scenario.role_ids if role in held]

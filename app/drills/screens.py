@@ -93,6 +93,8 @@ class RoleScreen:
     closed_choice: Choice | None = None
     # In the lobby, when the facilitator lets participants choose: the roles nobody has taken yet.
     open_roles: list[Role] = field(default_factory=list)
+    # Checkpoints of scenes the team has left that this role has not answered: open until it does.
+    late_questions: list[tuple[Scene, Checkpoint]] = field(default_factory=list)
 
     @property
     def choices_key(self) -> str:
@@ -243,9 +245,16 @@ def closed_choice(
 
 
 def role_screen(
-    drill: Drill | PolledDrill, role_id: str | None, roles: list[str], now: datetime
+    drill: Drill | PolledDrill,
+    role_id: str | None,
+    roles: list[str],
+    now: datetime,
+    answers_after_end: bool = False,
 ) -> RoleScreen:
-    """Build what ``role_id`` may see (what all roles see, when None) for a person playing ``roles``."""
+    """Build what ``role_id`` may see (what all roles see, when None) for a person playing ``roles``.
+
+    ``answers_after_end``: the drill has ended at an ending and its open checkpoints may still be answered.
+    """
     scenario = drill.scenario
     state = drill.state
     started = drill.status != DrillStatus.LOBBY
@@ -287,6 +296,9 @@ def role_screen(
         if getattr(drill, "roles_open", False) and drill.status == DrillStatus.LOBBY
         else [],
         own_waiting=[wording.role_name(scenario, role) for role in waiting if role in roles],
+        late_questions=play.open_checkpoints(scenario, state, role_id)
+        if role_id and (live or answers_after_end)
+        else [],
     )
 
 

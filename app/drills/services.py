@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import NamedTuple
 
@@ -31,6 +32,7 @@ from sqlalchemy import update
 
 from app import xapi
 from app.extensions import db
+from app.models import DebriefReport
 from app.models import Drill
 from app.models import DrillEvent
 from app.models import DrillStatus
@@ -46,6 +48,9 @@ from app.transactions import write_state
 from scenarios import play
 from scenarios.model import Scenario
 from scenarios.play import Rejected
+
+if TYPE_CHECKING:
+    from app.drills.polling import PolledDrill
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
@@ -158,7 +163,7 @@ def record_event(
     stored = DrillEvent(id=inserted.inserted_primary_key[0], **values)
     xapi.record_drill_event(drill, stored)
     changes: dict[str, Any] = {"state": state, "state_version": version + 1}
-    if state["status"] == "ended":
+    if state["status"] == "ended" and drill.state["status"] != "ended":
         changes |= ended_changes(state, now, drill.join_code)
     elif state["round"] != drill.state["round"]:
         changes |= _scene_timing(drill, scenario, state["scene"], now)
@@ -175,9 +180,20 @@ def _earlier_event() -> Select:
     )
 
 
+def answers_open_after_end(drill: Drill | PolledDrill) -> bool:
+    """Whether checkpoints left open may still be answered after the drill has ended.
+
+    Only when the team reached an ending, and only until the debrief report is made: it is scored
+    from the answers given by then. A drill the facilitator stopped closes them with it.
+    """
+    if drill.status != DrillStatus.ENDED or drill.incomplete or drill.state.get("ending") is None:
+        return False
+    return db.session.scalar(select(DebriefReport.id).where(DebriefReport.drill_id == drill.id)) is None
+
+
 def _refusal(drill: Drill, event_type: Any) -> Rejected | None:
     """Refuse events the drill's life cycle does not allow, before the runtime is asked."""
-    if drill.status == DrillStatus.ENDED:
+    if drill.status == DrillStatus.ENDED and not (event_type == "answer" and answers_open_after_end(drill)):
         return Rejected("ended", "Øvelsen er avsluttet.", "The drill has ended.")
     if drill.status == DrillStatus.LOBBY:
         return Rejected("lobby", "Øvelsen har ikke startet ennå.", "The drill has not started yet.")

@@ -71,7 +71,7 @@ def _user() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def _device_cookie_name() -> str:
+def device_cookie_name() -> str:
     """The device cookie's name: with the __Host- prefix when cookies are Secure, like the session's."""
     return "__Host-laget_device" if current_app.config["SESSION_COOKIE_SECURE"] else "laget_device"
 
@@ -81,7 +81,7 @@ def _device() -> str:
 
     It only lets a guest who joins a drill again under the same name have their seat back.
     """
-    device = request.cookies.get(_device_cookie_name(), "")
+    device = request.cookies.get(device_cookie_name(), "")
     return device if DEVICE_PATTERN.fullmatch(device) else secrets.token_urlsafe(32)
 
 
@@ -139,7 +139,7 @@ def _visit(public_id: str) -> tuple[Drill, str | None, list[str], datetime]:
 def _screen(public_id: str) -> RoleScreen:
     """Build what this participant may see now."""
     drill, role_id, roles, now = _visit(public_id)
-    return role_screen(drill, role_id, roles, now)
+    return role_screen(drill, role_id, roles, now, services.answers_open_after_end(drill))
 
 
 def _context(
@@ -170,7 +170,7 @@ def _again(
 ) -> Response:
     """The participant screen again with the message on the form that was sent (422 unless told otherwise)."""
     role, roles = _own_role(drill, participant, role_id)
-    screen = role_screen(drill, role, roles, utcnow())
+    screen = role_screen(drill, role, roles, utcnow(), services.answers_open_after_end(drill))
     response = render("drills/play.html", "drills/_play_state.html", **_context(screen, errors, resend))
     response.status_code = 422
     return response
@@ -256,7 +256,7 @@ def join_post() -> Response | tuple[str, int] | str:
     response = redirect(url_for("drills.play", public_id=participant.drill.public_id), 303)
     if _user() is None:
         response.set_cookie(
-            _device_cookie_name(),
+            device_cookie_name(),
             device,
             max_age=int(current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()),
             secure=current_app.config["SESSION_COOKIE_SECURE"],
@@ -276,7 +276,7 @@ def play(public_id: str) -> Response:
     commit_if_written()
     if seat is not None and drill is not None and drill.stored_state is not None:
         role_id = request.args.get("role") or (seat.roles[0] if seat.roles else None)
-        screen = role_screen(drill, role_id, seat.roles, now)
+        screen = role_screen(drill, role_id, seat.roles, now, services.answers_open_after_end(drill))
         slug = polling.organisation_slug(drill.id)
     else:
         screen = _screen(public_id)
@@ -319,14 +319,16 @@ def play_state(public_id: str) -> Response:
         return _not_modified(etag)
     if etag is not None and seat is not None and is_htmx() and seat.drill.stored_state is not None:
         role_id = request.args.get("role") or (seat.roles[0] if seat.roles else None)
-        return _state_fragment(role_screen(seat.drill, role_id, seat.roles, now), etag)
+        answers = services.answers_open_after_end(seat.drill)
+        return _state_fragment(role_screen(seat.drill, role_id, seat.roles, now, answers), etag)
     # The full path: it records a timeout or inject that fell due, refuses a role that is not the
     # visitor's, and answers a browser that wants the whole page.
     drill, role_id, roles, now = _visit(public_id)
     etag = role_etag_for(drill, role_id, roles, wording.clock(drill.remaining_seconds(now)))
     if request.if_none_match.contains_weak(etag):
         return _not_modified(etag)
-    return _state_fragment(role_screen(drill, role_id, roles, now), etag)
+    screen = role_screen(drill, role_id, roles, now, services.answers_open_after_end(drill))
+    return _state_fragment(screen, etag)
 
 
 def _state_fragment(screen: RoleScreen, etag: str) -> Response:

@@ -27,6 +27,8 @@ from app.models import DebriefReport
 from app.models import Drill
 from app.models import DrillEvent
 from app.models import DrillStatus
+from app.models import Observer
+from app.models import ObserverNote
 from app.models import Participant
 from app.models import RoleAssignment
 from app.models import ScenarioVersion
@@ -252,16 +254,17 @@ def mark_test(drill: Drill, is_test: bool) -> Drill:
 def delete_test_drill(drill: Drill) -> None:
     """Delete a test drill with everything that hangs on it, in the caller's one transaction.
 
-    Events, the stored report with its summary, action points, role assignments and participants go
-    with it. The bulk delete bypasses the event log's append-only guard on purpose: the guard keeps
-    drills that count replayable, and a test drill is removed whole.
+    Events, the stored report with its summary, action points, observers and their notes, role
+    assignments and participants go with it. The bulk delete bypasses the event log's append-only
+    guard on purpose: the guard keeps drills that count replayable, and a test drill is removed whole.
 
     :raise NotATestDrill: if the drill is not marked as a test; nothing is deleted then.
     """
     drill = lock_drill(drill)
     if not drill.is_test:
         raise NotATestDrill(drill.public_id)
-    for model in (DrillEvent, DebriefReport, ActionPoint, RoleAssignment, Participant):
+    owned = (DrillEvent, DebriefReport, ActionPoint, ObserverNote, Observer, RoleAssignment, Participant)
+    for model in owned:
         db.session.execute(delete(model).where(model.drill_id == drill.id))
     db.session.execute(delete(Drill).where(Drill.id == drill.id))
     db.session.flush()

@@ -60,6 +60,8 @@ from app.models import Role
 from app.models import ScenarioVersion
 from app.models import TrainingSession
 from app.models import utcnow
+from app.observing import services as observing
+from app.observing.forms import AddObserverForm
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 
@@ -219,6 +221,8 @@ def console(public_id: str) -> Response:
         "facilitate/console.html",
         "facilitate/_console_state.html",
         previous_points=debrief_services.previous_action_points(drill),
+        observers=observing.drill_observers(drill),
+        observer_form=AddObserverForm(),
         **_console_context(drill, screen),
     )
 
@@ -456,6 +460,41 @@ def roles_open(public_id: str) -> Response:
         flash(_("Deltakerne kan nå ta en ledig rolle selv. Du kan fortsatt endre rollene."), "success")
     else:
         flash(_("Nå er det bare du som fordeler rollene."), "success")
+    return _back(drill)
+
+
+@bp.post("/drills/<public_id>/observers")
+@role_required(Role.FACILITATOR)
+def add_observer(public_id: str) -> Response:
+    """Add an observer by name and show their code once, for the facilitator to hand over."""
+    drill = _get_controlled_drill(public_id)
+    form = AddObserverForm()
+    if not form.validate_on_submit():
+        message = " ".join(map(str, form.name.errors)) or _("Observatøren ble ikke lagt til. Prøv igjen.")
+        flash(message, "error")
+        return _back(drill)
+    try:
+        observer, code = observing.add_observer(drill, form.name.data, current_user._get_current_object())
+    except observing.ObserversClosed as closed:
+        db.session.rollback()
+        if closed.reason == "ended":
+            flash(_("Øvelsen er avsluttet, så ingen flere kan observere den."), "error")
+        else:
+            flash(_("Øvelsen har så mange observatører som den kan ha."), "error")
+        return _back(drill)
+    db.session.commit()
+    _log("observer_added", drill)
+    # At the top of the console, where the messages are: the code is shown this once.
+    flash(
+        _(
+            "%(name)s er lagt til som observatør med koden %(code)s. Koden vises bare nå: gi den til "
+            "observatøren, som skriver den inn på %(url)s.",
+            name=observer.display_name,
+            code=code,
+            url=url_for("observing.enter", _external=True),
+        ),
+        "success",
+    )
     return _back(drill)
 
 

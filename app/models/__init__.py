@@ -39,6 +39,9 @@ from app.models.drills import ScenarioVersion
 from app.models.drills import parsed_scenario
 from app.models.mfa import RecoveryCode
 from app.models.mfa import TotpSecret
+from app.models.observing import NOTE_MAX_LENGTH
+from app.models.observing import Observer
+from app.models.observing import ObserverNote
 from app.models.recovery import PasswordReset
 from app.models.sessions import SessionFacilitator
 from app.models.sessions import TrainingSession
@@ -55,6 +58,9 @@ __all__ = [
     "JoinFailure",
     "JoinRecord",
     "LoginFailure",
+    "NOTE_MAX_LENGTH",
+    "Observer",
+    "ObserverNote",
     "Organisation",
     "Participant",
     "PasswordReset",

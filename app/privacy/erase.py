@@ -3,12 +3,14 @@
 The account row stays as a pseudonym ("Slettet bruker 17", an address on ``slettet.invalid``, no
 password, deactivated), because drills, debriefs, scenarios and the audit trail point at it. Every
 row that is the person's own is deleted; their seats in drills are renamed "Deltaker N", so a
-team's events, scores and debrief still add up but no page or export names them.
+team's events, scores and debrief still add up but no page or export names them. Old drills' observers
+become "Observatør N" the same way, and both names are replaced in the observers' notes.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime
 from datetime import timedelta
 
@@ -16,13 +18,17 @@ from sqlalchemy import delete
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models import NOTE_MAX_LENGTH
 from app.models import ActionPoint
 from app.models import Drill
 from app.models import Invitation
 from app.models import LoginFailure
+from app.models import Observer
+from app.models import ObserverNote
 from app.models import Participant
 from app.models import User
 from app.models import email_digest
+from app.models import hash_token
 from app.models.learning import ReflectionNote
 from app.privacy.registry import DELETE
 from app.privacy.registry import PERSON_COLUMNS
@@ -49,6 +55,7 @@ def pseudonymise_seat(participant: Participant) -> None:
     pseudonym = seat_pseudonym(participant)
     if participant.display_name != pseudonym:
         replace_name(participant.display_name, pseudonym, ActionPoint.drill_id == participant.drill_id)
+        replace_in_notes(participant.display_name, pseudonym, participant.drill_id)
     participant.display_name = pseudonym
     participant.token_hash = None
     participant.seat_code_hash = None
@@ -68,6 +75,18 @@ def replace_name(name: str, pseudonym: str, *where: object) -> None:
         who, what = pattern.sub(pseudonym, point.who), pattern.sub(pseudonym, point.what)
         if (who, what) != (point.who, point.what):
             point.who, point.what = who[:100], what[:500]
+
+
+def replace_in_notes(name: str, pseudonym: str, drill_id: int) -> None:
+    """Put ``pseudonym`` for ``name`` (as a whole word, in any case) in the observers' notes on a drill."""
+    name = name.strip()
+    if not name:
+        return
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    for note in db.session.scalars(select(ObserverNote).where(ObserverNote.drill_id == drill_id)):
+        text = pattern.sub(pseudonym, note.text)
+        if text != note.text:
+            note.text = text[:NOTE_MAX_LENGTH]
 
 
 def erase_person(user: User) -> User:
@@ -116,6 +135,31 @@ def pseudonymise_old_drills(months: int, now: datetime) -> int:
         if participant.display_name != name or any(s is not None for s in secrets):
             pseudonymise_seat(participant)
             changed += 1
+    db.session.flush()
+    return changed
+
+
+def pseudonymise_old_observers(months: int, now: datetime) -> int:
+    """Rename the observers of drills that ended more than ``months`` ago "Observatør N" (in their notes
+    too) and void their codes; return how many observers changed."""
+    cutoff = now - timedelta(days=round(months * 30.44))
+    query = (
+        select(Observer)
+        .join(Drill)
+        .where(Drill.ended_at.is_not(None), Drill.ended_at < cutoff)
+        .order_by(Observer.drill_id, Observer.id)
+    )
+    changed, numbers = 0, {}
+    for observer in db.session.scalars(query):
+        numbers[observer.drill_id] = numbers.get(observer.drill_id, 0) + 1
+        name = f"Observatør {numbers[observer.drill_id]}"
+        if observer.display_name == name:
+            continue
+        replace_in_notes(observer.display_name, name, observer.drill_id)
+        observer.display_name = name
+        # A code nobody knows: the observer's old code opens nothing any more.
+        observer.code_hash = hash_token(secrets.token_urlsafe(32))
+        changed += 1
     db.session.flush()
     return changed
 

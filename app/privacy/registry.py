@@ -31,6 +31,7 @@ PERSON_COLUMNS: dict[tuple[str, str], str] = {
     ("participant", "user_id"): PSEUDONYMISE,
     ("drill_event", "user_id"): KEEP,
     ("action_point", "created_by_id"): KEEP,
+    ("observer", "created_by_id"): KEEP,
     ("course_progress", "user_id"): DELETE,
     ("lesson_completion", "user_id"): DELETE,
     ("reflection_note", "user_id"): DELETE,

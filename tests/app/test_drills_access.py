@@ -38,6 +38,11 @@ CONTROL_PAGE = CONTROL | {"facilitator": 200, "admin": 200}
 REFUSED_DELETE = CONTROL | {"facilitator": 409, "admin": 409}
 ADMIN_ONLY = LOGIN | {"other_org_facilitator": 403, "colleague": 403, "facilitator": 403, "admin": 200}
 OWN_PAGES = LOGIN | {"other_org_facilitator": 200, "colleague": 200, "facilitator": 200, "admin": 200}
+# The observer screen: for the drill's observers (tested in test_observer.py) and the people running it;
+# others of the organisation are refused (403), everyone else finds no such drill (404).
+OBSERVE = dict.fromkeys(VISITORS, 404) | {"member": 403, "colleague": 403, "facilitator": 200, "admin": 200}
+# Only observers write notes; the people running the drill read them.
+OBSERVER_NOTE = OBSERVE | {"facilitator": 403, "admin": 403}
 
 # (method, path template, form data, expected status per visitor)
 ROUTES = [
@@ -76,6 +81,12 @@ ROUTES = [
     ("GET", "/facilitate/drills/{id}/delete", {}, CONTROL_PAGE),
     ("POST", "/facilitate/drills/{id}/delete", {"confirm": "y"}, REFUSED_DELETE),
     ("POST", "/facilitate/drills/{id}/end", {}, CONTROL),
+    ("POST", "/facilitate/drills/{id}/observers", {"name": "Olga"}, CONTROL),
+    ("GET", "/observe/", {}, dict.fromkeys(VISITORS, 200)),
+    ("POST", "/observe/", {"code": ""}, dict.fromkeys(VISITORS, 400)),
+    ("GET", "/observe/{id}", {}, OBSERVE),
+    ("GET", "/observe/{id}/state", {}, OBSERVE),
+    ("POST", "/observe/{id}/notes", {"text": "Notat"}, OBSERVER_NOTE),
     ("GET", "/courses/grunnleggende-bti/scorm.zip", {}, ADMIN_ONLY),
 ]
 

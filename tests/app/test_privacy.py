@@ -15,6 +15,7 @@ from app.models import ActionPoint
 from app.models import AuditEvent
 from app.models import DebriefReport
 from app.models import Drill
+from app.models import Observer
 from app.models import Participant
 from app.models import User
 from app.models import utcnow
@@ -187,6 +188,7 @@ def test_the_download_has_every_row_of_every_kind_the_models_hold_about_the_pers
                 ),
                 DrillEvent(drill_id=drill.id, seq=1, type="inject", payload={}, user_id=uid),
                 DrillEvent(drill_id=drill.id, seq=2, type="choose", payload={}, participant_id=seat.id),
+                Observer(drill_id=drill.id, display_name="Olga", code_hash="e" * 64, created_by_id=uid),
                 ActionPoint(
                     drill_id=drill.id,
                     organisation_id=org,

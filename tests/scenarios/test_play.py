@@ -13,6 +13,7 @@ from scenarios.play import Rejected
 from scenarios.play import apply
 from scenarios.play import available_choices
 from scenarios.play import initial_state
+from scenarios.play import open_checkpoints
 from scenarios.play import replay
 from scenarios.play import replay_lenient
 from scenarios.play import visible_log
@@ -160,6 +161,35 @@ def test_checkpoint_answer_is_stored_privately_once(scenario) -> None:
     with pytest.raises(Rejected) as error:
         apply(scenario, state, GOOD_PATH[0])
     assert error.value.code == "already_answered"
+
+
+def test_a_checkpoint_left_unanswered_stays_open_after_its_scene_until_answered(scenario) -> None:
+    state = replay(scenario, GOOD_PATH[1:3])  # «Uke 1» closes; the teacher has not answered cp-niva
+    assert state["scene"] == "uke2"
+    assert [(s.id, c.id) for s, c in open_checkpoints(scenario, state, "kontaktlaerer")] == [
+        ("uke1", "cp-niva")
+    ]
+    late = {
+        "type": "answer",
+        "role": "kontaktlaerer",
+        "checkpoint": "cp-niva",
+        "option": "n1",
+        "scene": "uke1",
+    }
+    answered = apply(scenario, state, late)
+    assert answered["answers"]["cp-niva"]["kontaktlaerer"]["option"] == "n1"
+    assert open_checkpoints(scenario, answered, "kontaktlaerer") == []
+    with pytest.raises(Rejected) as error:  # a scene the team has not reached is not open
+        apply(scenario, initial_state(scenario), {**late, "scene": "uke2"})
+    assert error.value.code == "stale"
+
+    ended = replay(scenario, [GOOD_PATH[2], {**GOOD_PATH[1], "choice": "vent"}])  # the weak ending
+    assert ended["status"] == "ended" and open_checkpoints(scenario, ended, "kontaktlaerer")
+    after = apply(scenario, ended, late)  # still open after the team reached its ending
+    assert after["answers"]["cp-niva"]["kontaktlaerer"]["option"] == "n1"
+    with pytest.raises(Rejected) as error:
+        apply(scenario, ended, {"type": "choose", "role": "kontaktlaerer", "choice": "meld", "scene": "uke1"})
+    assert error.value.code == "ended"
 
 
 @pytest.mark.parametrize(
