@@ -23,17 +23,21 @@ participant is asked to try again instead of seeing a server error.
 from __future__ import annotations
 
 import sqlite3
+from functools import cache
 from typing import Any
 from typing import TypeVar
 
+from sqlalchemy import Select
+from sqlalchemy import Update
+from sqlalchemy import bindparam
 from sqlalchemy import event
 from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
@@ -44,6 +48,8 @@ Row = TypeVar("Row")
 WRITE_OPTION = "laget_write"
 # Session.info key set once the session has flushed changes in its current transaction.
 _WROTE = "laget_wrote"
+# Session.info key: the (model, id) rows locked in the current transaction, which need no second read.
+_LOCKED = "laget_locked"
 
 
 # The longest a write waits for SQLite's single write lock (PRAGMA busy_timeout on every connection).
@@ -119,36 +125,60 @@ def commit_if_written() -> None:
         session.commit()
 
 
-def lock_row(model: type[Row], row_id: int) -> Row:
-    """Start a write transaction and lock one row, returning it freshly read under the lock."""
+def lock_row(model: type[Row], row_id: int, eager: tuple[str, ...] = ()) -> Row:
+    """Start a write transaction and lock one row, returning it freshly read under the lock.
+
+    A row this transaction has already locked is not read again: nobody else can have changed it, and
+    this session's own changes are on the object. ``eager`` names many-to-one relationships that are
+    never empty, loaded by the same read (the row alone is locked, never the rows they join).
+    """
     begin_write()
+    session = db.session()
+    locked = session.info.setdefault(_LOCKED, set())
+    if (model, row_id) in locked:
+        return session.get_one(model, row_id)
+    row = session.scalars(_lock_query(model, eager), {"locked_id": row_id}).one()
+    locked.add((model, row_id))
+    return row
+
+
+@cache
+def _lock_query(model: type, eager: tuple[str, ...]) -> Select:
+    """The locking read of one row, built once, so SQLAlchemy reuses its cache key and compiled form."""
     query = (
         select(model)
-        .where(model.id == row_id)  # type: ignore[attr-defined]
-        .with_for_update()
+        .where(model.id == bindparam("locked_id"))  # type: ignore[attr-defined]
+        .options(*(joinedload(getattr(model, name), innerjoin=True) for name in eager))
+        .with_for_update(of=model)
         .execution_options(populate_existing=True)
     )
-    return db.session.scalars(query).one()
+    return query
 
 
 def write_state(row: Any, version: int, changes: dict[str, Any], broken_lock: type[Exception]) -> None:
     """Write ``changes`` to a locked row whose ``state_version`` was ``version``, and onto the object.
 
     The lock already serialises writers; checking the version as well makes a broken lock fail loudly
-    with ``broken_lock`` instead of losing an event.
+    with ``broken_lock`` instead of losing an event. A plain table UPDATE, since the object is brought
+    up to date here: the ORM's bulk update would only add work.
     """
     model = type(row)
-    written = db.session.execute(
-        update(model)
-        .where(model.id == row.id, model.state_version == version)
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
+    parameters = {**changes, "locked_id": row.id, "expected_version": version}
+    written = db.session.execute(_state_update(model), parameters)
     if written.rowcount != 1:
         raise broken_lock(f"{model.__tablename__} {row.id} changed while locked")
     for name, value in changes.items():
         set_committed_value(row, name, value)
     db.session.flush()
+
+
+@cache
+def _state_update(model: type) -> Update:
+    """The versioned UPDATE of one row; the columns it sets are the parameters it is given."""
+    table = model.__table__  # type: ignore[attr-defined]
+    return table.update().where(
+        table.c.id == bindparam("locked_id"), table.c.state_version == bindparam("expected_version")
+    )
 
 
 def _begin_sqlite(connection: Connection) -> None:
@@ -171,6 +201,8 @@ def _note_flush(session: Session, flush_context: Any) -> None:
 
 
 def _forget_flush(session: Session, transaction: SessionTransaction) -> None:
-    """Clear the written mark when the outermost transaction ends."""
+    """Forget the locked rows when any transaction ends (a savepoint's rollback releases its locks), and
+    the written mark when the outermost one ends."""
+    session.info.pop(_LOCKED, None)
     if transaction.parent is None:
         session.info.pop(_WROTE, None)

@@ -17,6 +17,9 @@ from app.drills.services import JOIN_CODE_LENGTH
 ID_PATTERN = r"^\S+$"
 # Idempotency keys are uuid4 hex strings made when the form was rendered.
 KEY_PATTERN = r"^[0-9a-f]{32}$"
+# Hidden fields are never labelled on a page; an empty label spares WTForms translating a made-up one
+# (loading its message catalogue from disk) on every request that builds the form.
+HIDDEN = ""
 
 
 class JoinForm(FlaskForm):
@@ -48,34 +51,34 @@ class JoinForm(FlaskForm):
 class TakeRoleForm(FlaskForm):
     """An open role a participant takes in the lobby, when the facilitator allows it."""
 
-    role = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
+    role = HiddenField(HIDDEN, validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
 
 
 class StepForm(FlaskForm):
     """Fields every step carries: the scene it was made in, and a one-time key against double submits."""
 
-    scene = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
-    key = HiddenField(validators=[InputRequired(), Regexp(KEY_PATTERN)])
+    scene = HiddenField(HIDDEN, validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
+    key = HiddenField(HIDDEN, validators=[InputRequired(), Regexp(KEY_PATTERN)])
 
 
 class ChoiceStepForm(StepForm):
     """A choice in a scene; the pressed button carries the choice id. Solo practice sends just this."""
 
-    choice = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
+    choice = HiddenField(HIDDEN, validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
 
 
 class AnswerStepForm(StepForm):
     """An answer to one checkpoint question. Solo practice sends just this."""
 
-    checkpoint = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
+    checkpoint = HiddenField(HIDDEN, validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
     # Radio buttons in the page; a missing answer is reported in words, not as a bad request.
-    option = HiddenField(validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
+    option = HiddenField(HIDDEN, validators=[InputRequired(), Length(max=100), Regexp(ID_PATTERN)])
 
 
 class _RoleForm(FlaskForm):
     """The role a drill participant acts as: one person may play several."""
 
-    role = HiddenField(validators=[InputRequired(), Length(max=50), Regexp(ID_PATTERN)])
+    role = HiddenField(HIDDEN, validators=[InputRequired(), Length(max=50), Regexp(ID_PATTERN)])
 
 
 class ChoiceForm(_RoleForm, ChoiceStepForm):

@@ -1,16 +1,16 @@
-"""The cheap answer to a poll when nothing changed: one indexed query, no ORM objects, no template.
+"""The cheap poll: one indexed query and no ORM objects, whether the screen changed or not.
 
-Every open participant screen polls every 2 s, and most polls find nothing new. So the ETag a poll
-is compared with is computed from one Core query (the drill by its unique public id, joined to the
-participant, their role assignments and the scenario version's hash) instead of loading the drill,
-its JSON state and its relations and building the screen. (A lobby where participants take open
-roles themselves adds a second query: which roles are taken, since the screen offers the others.)
+Every open participant screen polls every 2 s. The ETag a poll is compared with is computed from one
+Core query (the drill by its unique public id, joined to the participant, the drill's role
+assignments and the scenario version's hash) instead of loading the drill, its JSON state and its
+relations. When the screen did change, the same row set and the drill's state are all the screen is
+built from (``PolledDrill`` is shaped like ``Drill`` where the screen looks).
 
-The only thing kept between requests is the scene and fired injects of a drill *state version*
-(``_state_facts``), needed to see whether a timed inject is due. A state version is never rewritten
-(every event writes the next one), so this per-process cache cannot serve a stale answer, whichever
-process wrote the change. Whenever anything needs doing (a timer ran out, an inject is due) the
-caller takes the full path, which records it under the drill's lock.
+The only thing kept between requests is the state of each drill's newest *state version* seen by
+this process (``_state``). A state version is never rewritten (every event writes the next one), so
+this per-process cache cannot serve a stale answer, whichever process wrote the change. Whenever
+anything needs doing (a timer ran out, an inject is due) the caller takes the full path, which
+records it under the drill's lock.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from functools import cached_property
 from typing import Any
+from typing import NamedTuple
 
 from sqlalchemy import Select
 from sqlalchemy import and_
@@ -36,6 +38,7 @@ from app.drills.services import seen_due
 from app.extensions import db
 from app.models import Drill
 from app.models import DrillStatus
+from app.models import Organisation
 from app.models import Participant
 from app.models import RoleAssignment
 from app.models import ScenarioVersion
@@ -44,9 +47,19 @@ from app.models.drills import parsed_scenario
 from app.models.drills import remaining_seconds
 from scenarios.model import Scenario
 
-# (public id, state version) -> the parts of the state a poll needs; a version's state never changes.
-_STATE_FACTS: dict[tuple[str, int], dict[str, Any]] = {}
-_STATE_FACTS_LIMIT = 4096
+# public id -> (state version, state): each drill's newest state seen here; a version's state never changes.
+_STATES: dict[str, tuple[int, dict[str, Any]]] = {}
+# A state is tens of kB of JSON by a drill's end; emptied when full, so a long-running process stays small.
+_STATES_LIMIT = 1024
+# What a due check reads when the drill moved on since the poll's query: nothing is due.
+_MOVED_ON: dict[str, Any] = {"scene": None, "round": None, "injects_fired": []}
+
+
+class Holder(NamedTuple):
+    """Who plays a role, shaped like ``RoleAssignment`` where the screen looks."""
+
+    role_id: str
+    participant_id: int
 
 
 @dataclass(frozen=True)
@@ -62,16 +75,28 @@ class PolledDrill:
     paused_remaining: int | None
     sha256: str
     roles_open: bool = False
+    assignments: tuple[Holder, ...] = ()
+    team_name: str = ""
+    incomplete: bool = False
 
     @property
     def scenario(self) -> Scenario:
         """The pinned scenario, parsed once per process."""
         return parsed_scenario(self.sha256)
 
+    @cached_property
+    def stored_state(self) -> dict[str, Any] | None:
+        """The state of this state version, or None when the drill has moved on since the poll's query."""
+        return _state(self.id, self.public_id, self.state_version)
+
     @property
     def state(self) -> dict[str, Any]:
-        """The scene, round and fired injects of this state version (all a due check reads)."""
-        return _state_facts(self.id, self.public_id, self.state_version)
+        """The state of this state version; read only (it is shared by every poll of the version)."""
+        return self.stored_state or _MOVED_ON
+
+    def remaining_seconds(self, now: datetime) -> int | None:
+        """Seconds left on the scene timer, as ``Drill.remaining_seconds`` gives them."""
+        return remaining_seconds(self.status, self.scene_deadline, self.paused_remaining, now)
 
 
 @dataclass(frozen=True)
@@ -82,11 +107,15 @@ class Seat:
     participant_id: int
     last_seen_at: datetime | None
     roles: list[str]
+    # The participant's user account, when they joined logged in.
+    user_id: int | None = None
 
 
 @cache
 def _seat_query() -> Select:
     """The poll's one query, built once: Core columns and bound parameters, so its compiled form is reused.
+
+    One row per role assignment of the drill (or one row without), each carrying the participant.
 
     An id parameter that is None matches nothing (``= NULL`` is never true), so one statement serves
     guests (participant id), logged-in users (user id) and both.
@@ -102,12 +131,15 @@ def _seat_query() -> Select:
             drill.scene_deadline,
             drill.paused_remaining,
             drill.roles_open,
+            drill.team_name,
+            drill.incomplete,
             version.sha256,
             participant.id.label("participant_id"),
             participant.token_hash,
             participant.user_id,
             participant.last_seen_at,
             assignment.role_id,
+            assignment.participant_id.label("holder_id"),
         )
         .select_from(Drill.__table__)
         .join(ScenarioVersion.__table__, version.id == drill.scenario_version_id)
@@ -120,8 +152,9 @@ def _seat_query() -> Select:
                 ),
             ),
         )
-        .outerjoin(RoleAssignment.__table__, assignment.participant_id == participant.id)
+        .outerjoin(RoleAssignment.__table__, assignment.drill_id == drill.id)
         .where(drill.public_id == bindparam("public_id"))
+        .order_by(assignment.id)
     )
 
 
@@ -146,6 +179,7 @@ def find_seat(public_id: str, participant_id: Any, token: Any, user_id: int | No
     if not mine:
         return None
     row = mine[0]
+    holders = tuple(Holder(r.role_id, r.holder_id) for r in mine if r.role_id is not None)
     drill = PolledDrill(
         row.id,
         public_id,
@@ -156,10 +190,13 @@ def find_seat(public_id: str, participant_id: Any, token: Any, user_id: int | No
         row.paused_remaining,
         row.sha256,
         bool(row.roles_open),
+        holders,
+        row.team_name,
+        bool(row.incomplete),
     )
-    held = {r.role_id for r in mine if r.role_id is not None}
+    held = {holder.role_id for holder in holders if holder.participant_id == row.participant_id}
     roles = [role for role in drill.scenario.role_ids if role in held]
-    return Seat(drill, row.participant_id, row.last_seen_at, roles)
+    return Seat(drill, row.participant_id, row.last_seen_at, roles, row.user_id)
 
 
 def _token_ok(row: Any, token: str) -> bool:
@@ -167,47 +204,61 @@ def _token_ok(row: Any, token: str) -> bool:
     return row.token_hash is not None and hmac.compare_digest(row.token_hash, hash_token(token))
 
 
+def live_drill(seat: Seat, role_arg: str | None, now: datetime) -> PolledDrill | None:
+    """The seat's drill when a screen can be answered from the poll's data, or None for the full path.
+
+    None when the role asked for is not the visitor's or a timeout or inject has fallen due. Notes the
+    open screen (``last_seen_at``) when due, as the full path does; the caller commits.
+    """
+    if role_arg and role_arg not in seat.roles:
+        return None
+    if next_due(seat.drill, now) is not None:
+        return None
+    if seen_due(seat.last_seen_at, now):
+        note_seen(seat.participant_id, now)
+    return seat.drill
+
+
 def unchanged_etag(seat: Seat, role_arg: str | None, now: datetime) -> str | None:
     """The ETag the full screen would carry now, or None when the full path must run (due work, a bad role).
 
     Notes the open screen (``last_seen_at``) when due, as the full path does; the caller commits.
     """
-    drill = seat.drill
-    if role_arg and role_arg not in seat.roles:
+    drill = live_drill(seat, role_arg, now)
+    if drill is None:
         return None
-    if next_due(drill, now) is not None:
-        return None
-    if seen_due(seat.last_seen_at, now):
-        note_seen(seat.participant_id, now)
     role_id = role_arg or (seat.roles[0] if seat.roles else None)
     clock = wording.clock(remaining_seconds(drill.status, drill.scene_deadline, drill.paused_remaining, now))
-    lobby = lobby_roles(drill.status, drill.roles_open, _taken_roles(drill) if drill.roles_open else ())
+    lobby = lobby_roles(drill.status, drill.roles_open, (holder.role_id for holder in drill.assignments))
     return role_etag_from(drill.state_version, drill.status, role_id, seat.roles, clock, lobby)
 
 
-def _taken_roles(drill: PolledDrill) -> list[str]:
-    """The roles someone holds, which a lobby with open roles shows (one more query, only then)."""
-    if drill.status != DrillStatus.LOBBY:
-        return []
-    query = select(RoleAssignment.__table__.c.role_id).where(RoleAssignment.__table__.c.drill_id == drill.id)
+def organisation_slug(drill_id: int) -> str | None:
+    """The slug of the drill's organisation, whose privacy statement the full page links to."""
+    query = (
+        select(Organisation.__table__.c.slug)
+        .join(Drill.__table__, Drill.__table__.c.organisation_id == Organisation.__table__.c.id)
+        .where(Drill.__table__.c.id == drill_id)
+    )
     with db.engine.connect() as connection:
-        return list(connection.execute(query).scalars())
+        return connection.execute(query).scalar()
 
 
-def _state_facts(drill_id: int, public_id: str, version: int) -> dict[str, Any]:
-    """The scene, round and fired injects of one state version, read once per process and version."""
-    key = (public_id, version)
-    facts = _STATE_FACTS.get(key)
-    if facts is None:
-        state = db.session.scalar(
-            select(Drill.state).where(Drill.id == drill_id, Drill.state_version == version)
-        )
-        if state is None:
-            # The drill moved on since the poll's query: not cached, and the poll's answer is simply
-            # older by a moment (the next poll sees the new version).
-            return {"scene": None, "round": None, "injects_fired": []}
-        facts = {name: state[name] for name in ("scene", "round", "injects_fired")}
-        if len(_STATE_FACTS) >= _STATE_FACTS_LIMIT:
-            _STATE_FACTS.clear()
-        _STATE_FACTS[key] = facts
-    return facts
+def _state(drill_id: int, public_id: str, version: int) -> dict[str, Any] | None:
+    """The state of one state version, read once per process and version; None if the drill moved on."""
+    cached = _STATES.get(public_id)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    query = select(Drill.__table__.c.state).where(
+        Drill.__table__.c.id == drill_id, Drill.__table__.c.state_version == version
+    )
+    with db.engine.connect() as connection:
+        state = connection.execute(query).scalar()
+    if state is None:
+        # The drill moved on since the poll's query: the caller answers from the newer version instead.
+        return None
+    if cached is None or cached[0] < version:
+        if len(_STATES) >= _STATES_LIMIT:
+            _STATES.clear()
+        _STATES[public_id] = (version, state)
+    return state

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from typing import Any
 
 from flask_babel import get_locale
@@ -35,6 +36,9 @@ from scenarios.model import Role
 from scenarios.model import RoleSection
 from scenarios.model import Scenario
 from scenarios.model import Scene
+
+if TYPE_CHECKING:
+    from app.drills.polling import PolledDrill
 
 # A participant whose screen polled within this window counts as connected on the console.
 CONNECTED_WINDOW = timedelta(seconds=75)
@@ -61,7 +65,7 @@ class Question:
 class RoleScreen:
     """Everything one role may see right now, and nothing more."""
 
-    drill: Drill
+    drill: Drill | PolledDrill
     scenario: Scenario
     role: Role | None
     roles: list[Role]
@@ -176,13 +180,13 @@ def with_last_minute(text: str, last_minute: bool) -> str:
     return _("%(phase)s Under ett minutt igjen før scenen går videre.", phase=text)
 
 
-def in_last_minute(drill: Drill, now: datetime) -> bool:
+def in_last_minute(drill: Drill | PolledDrill, now: datetime) -> bool:
     """Whether the running scene's timer has under a minute left, so the scene soon moves on by itself."""
     remaining = drill.remaining_seconds(now)
     return drill.status == DrillStatus.RUNNING and remaining is not None and 0 < remaining < 60
 
 
-def people_waited_for(drill: Drill, roles: list[str], own_roles: Collection[str] = ()) -> int:
+def people_waited_for(drill: Drill | PolledDrill, roles: list[str], own_roles: Collection[str] = ()) -> int:
     """How many people the team waits for: one person playing several waiting roles counts once.
 
     Roles in ``own_roles`` (the viewer's own) are left out; a role nobody holds counts as one person.
@@ -192,7 +196,9 @@ def people_waited_for(drill: Drill, roles: list[str], own_roles: Collection[str]
     return len({holders.get(role, f"role:{role}") for role in roles if role not in own_roles})
 
 
-def phase_text(drill: Drill, scene: Scene | None, waiting: int, chosen: bool, your_turn: bool) -> str:
+def phase_text(
+    drill: Drill | PolledDrill, scene: Scene | None, waiting: int, chosen: bool, your_turn: bool
+) -> str:
     """Say in words where the drill is, so status never depends on colour or layout.
 
     ``waiting`` counts the other roles the team waits for; ``your_turn`` says this role can still choose.
@@ -239,7 +245,11 @@ def closed_choice(
 
 
 def role_screen(
-    drill: Drill, role_id: str | None, roles: list[str], now: datetime, answers_after_end: bool = False
+    drill: Drill | PolledDrill,
+    role_id: str | None,
+    roles: list[str],
+    now: datetime,
+    answers_after_end: bool = False,
 ) -> RoleScreen:
     """Build what ``role_id`` may see (what all roles see, when None) for a person playing ``roles``.
 
@@ -453,7 +463,9 @@ def role_etag(screen: RoleScreen) -> str:
     return role_etag_for(screen.drill, screen.role.id if screen.role else None, roles, screen.clock)
 
 
-def role_etag_for(drill: Drill, role_id: str | None, roles: list[str], clock: int | None) -> str:
+def role_etag_for(
+    drill: Drill | PolledDrill, role_id: str | None, roles: list[str], clock: int | None
+) -> str:
     """The same ETag from the drill alone, so an unchanged poll is answered without building a screen.
 
     ``clock`` is ``wording.clock`` of the time left: the locale is part of every ETag already. In the

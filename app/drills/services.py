@@ -17,11 +17,16 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
+from functools import cache
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import NamedTuple
 
 from flask import current_app
+from sqlalchemy import Select
+from sqlalchemy import bindparam
 from sqlalchemy import delete
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -45,6 +50,9 @@ from scenarios import play
 from scenarios.model import Scenario
 from scenarios.play import Rejected
 
+if TYPE_CHECKING:
+    from app.drills.polling import PolledDrill
+
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
 # A participant's last_seen_at is written at most this often, so polling stays read-only.
@@ -57,10 +65,23 @@ PARTICIPANT_EVENTS = frozenset({"choose", "answer"})
 
 @dataclass(frozen=True)
 class Actor:
-    """Who caused an event: a participant, a user (the facilitator), or nobody (the clock)."""
+    """Who caused an event, by id: a participant (and their account, if any), a user, or nobody (the clock).
 
-    participant: Participant | None = None
-    user: User | None = None
+    Ids rather than objects, so a participant's choice is recorded without loading their row.
+    """
+
+    participant_id: int | None = None
+    user_id: int | None = None
+
+    @classmethod
+    def of(cls, participant: Participant) -> Actor:
+        """The participant, with the account they joined under."""
+        return cls(participant.id, participant.user_id)
+
+    @classmethod
+    def of_user(cls, user: User) -> Actor:
+        """A user acting on the drill (the facilitator)."""
+        return cls(user_id=user.id)
 
 
 @dataclass(frozen=True)
@@ -91,7 +112,12 @@ class WrongSeatCode(Exception):
 
 def lock_drill(drill: Drill) -> Drill:
     """Start a write transaction and lock the drill's row, returning the drill freshly read under the lock."""
-    return lock_row(Drill, drill.id)
+    return lock_drill_id(drill.id)
+
+
+def lock_drill_id(drill_id: int) -> Drill:
+    """Lock a drill by id, loading it (with its scenario version, which every event reads) under the lock."""
+    return lock_row(Drill, drill_id, eager=("scenario_version",))
 
 
 def record_event(
@@ -109,11 +135,9 @@ def record_event(
     actor = actor or Actor()
     drill = lock_drill(drill)
     if key is not None:
-        earlier = db.session.scalar(
-            select(DrillEvent).where(DrillEvent.drill_id == drill.id, DrillEvent.idempotency_key == key)
-        )
+        earlier = db.session.scalar(_earlier_event(), {"drill_id": drill.id, "key": key})
         if earlier is not None:
-            return Recorded(earlier, duplicate=True)
+            return Recorded(db.session.get_one(DrillEvent, earlier), duplicate=True)
     refusal = _refusal(drill, event.get("type"))
     if refusal is not None:
         return Recorded(None, refusal)
@@ -125,17 +149,19 @@ def record_event(
         return Recorded(None, rejection)
 
     version = drill.state_version
-    stored = DrillEvent(
-        drill_id=drill.id,
-        seq=version + 1,
-        type=str(payload["type"]),
-        payload=payload,
-        participant_id=actor.participant.id if actor.participant else None,
-        user_id=actor.user.id if actor.user else (actor.participant.user_id if actor.participant else None),
-        idempotency_key=key,
-        created_at=now,
-    )
-    db.session.add(stored)
+    values = {
+        "drill_id": drill.id,
+        "seq": version + 1,
+        "type": str(payload["type"]),
+        "payload": payload,
+        "participant_id": actor.participant_id,
+        "user_id": actor.user_id,
+        "idempotency_key": key,
+        "created_at": now,
+    }
+    # A plain INSERT: an event never changes once stored, so the session has nothing to track.
+    inserted = db.session.execute(insert(DrillEvent.__table__), values)
+    stored = DrillEvent(id=inserted.inserted_primary_key[0], **values)
     xapi.record_drill_event(drill, stored)
     changes: dict[str, Any] = {"state": state, "state_version": version + 1}
     if state["status"] == "ended" and drill.state["status"] != "ended":
@@ -146,7 +172,16 @@ def record_event(
     return Recorded(stored)
 
 
-def answers_open_after_end(drill: Drill) -> bool:
+@cache
+def _earlier_event() -> Select:
+    """The id of the drill's event stored under an idempotency key; a plain query, built once."""
+    event = DrillEvent.__table__.c
+    return select(event.id).where(
+        event.drill_id == bindparam("drill_id"), event.idempotency_key == bindparam("key")
+    )
+
+
+def answers_open_after_end(drill: Drill | PolledDrill) -> bool:
     """Whether checkpoints left open may still be answered after the drill has ended.
 
     Only when the team reached an ending, and only until the debrief report is made: it is scored

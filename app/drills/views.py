@@ -48,6 +48,7 @@ from app.drills.screens import role_screen
 from app.drills.wording import refusal_text
 from app.errors import busy_response
 from app.extensions import db
+from app.htmx import is_htmx
 from app.htmx import render
 from app.models import Drill
 from app.models import Organisation
@@ -56,7 +57,6 @@ from app.models import TrainingSession
 from app.models import User
 from app.models import utcnow
 from app.transactions import DatabaseBusy
-from app.transactions import begin_write
 from app.transactions import commit_if_written
 
 bp = Blueprint("drills", __name__, url_prefix="/drills")
@@ -288,8 +288,18 @@ def _session_closed_text(closed: Exception) -> str:
 @bp.get("/<public_id>/play")
 def play(public_id: str) -> Response:
     """Show the participant screen: the scene, this role's text, choices, knowledge and team log."""
-    screen = _screen(public_id)
-    slug = screen.drill.organisation.slug
+    now = utcnow()
+    # As the poll: from its one query when nothing is due, so the screen after a choice costs little.
+    seat = polling.find_seat(public_id, *_seat_proof(public_id), _user_id())
+    drill = polling.live_drill(seat, request.args.get("role"), now) if seat else None
+    commit_if_written()
+    if seat is not None and drill is not None and drill.stored_state is not None:
+        role_id = request.args.get("role") or (seat.roles[0] if seat.roles else None)
+        screen = role_screen(drill, role_id, seat.roles, now, services.answers_open_after_end(drill))
+        slug = polling.organisation_slug(drill.id)
+    else:
+        screen = _screen(public_id)
+        slug = screen.drill.organisation.slug
     seat = session.get(SESSION_KEY, {}).get(public_id) or []
     seat_code = seat[2] if len(seat) > 2 else None
     return render(
@@ -320,22 +330,32 @@ def _user_id() -> int | None:
 def play_state(public_id: str) -> Response:
     """The polled part of the participant screen; 304 Not Modified while nothing it shows has changed."""
     now = utcnow()
-    if request.if_none_match:
-        # Most polls end here: one query, no Drill object, no screen built or rendered.
-        seat = polling.find_seat(public_id, *_seat_proof(public_id), _user_id())
-        etag = polling.unchanged_etag(seat, request.args.get("role"), now) if seat else None
-        commit_if_written()
-        if etag is not None and request.if_none_match.contains_weak(etag):
-            return _not_modified(etag)
+    # Most polls end here: one query, no Drill object loaded, and no screen built unless it changed.
+    seat = polling.find_seat(public_id, *_seat_proof(public_id), _user_id())
+    etag = polling.unchanged_etag(seat, request.args.get("role"), now) if seat else None
+    commit_if_written()
+    if etag is not None and request.if_none_match.contains_weak(etag):
+        return _not_modified(etag)
+    if etag is not None and seat is not None and is_htmx() and seat.drill.stored_state is not None:
+        role_id = request.args.get("role") or (seat.roles[0] if seat.roles else None)
+        answers = services.answers_open_after_end(seat.drill)
+        return _state_fragment(role_screen(seat.drill, role_id, seat.roles, now, answers), etag)
+    # The full path: it records a timeout or inject that fell due, refuses a role that is not the
+    # visitor's, and answers a browser that wants the whole page.
     drill, role_id, roles, now = _visit(public_id)
     etag = role_etag_for(drill, role_id, roles, wording.clock(drill.remaining_seconds(now)))
     if request.if_none_match.contains_weak(etag):
         return _not_modified(etag)
     screen = role_screen(drill, role_id, roles, now, services.answers_open_after_end(drill))
+    return _state_fragment(screen, etag)
+
+
+def _state_fragment(screen: RoleScreen, etag: str) -> Response:
+    """The polled screen (the whole page for a browser that is not htmx), with its ETag."""
     # A message such as "Valget ditt er registrert" belongs to the scene it was given in: the poll that
     # brings a new scene clears it. The page says which round it shows in the URL it polls.
     shown = request.args.get("round", type=int)
-    left_scene = shown is not None and shown != drill.state["round"]
+    left_scene = shown is not None and shown != screen.drill.state["round"]
     response = render(
         "drills/play.html", "drills/_play_state.html", **_context(screen), clear_flashes=left_scene
     )
@@ -361,10 +381,10 @@ def _event_target(public_id: str, form: ChoiceForm | AnswerForm) -> tuple[Drill,
 
 
 def _record(
-    drill: Drill, participant: Participant, form: ChoiceForm | AnswerForm, event: dict, done: str
+    drill: Drill, actor: services.Actor, form: ChoiceForm | AnswerForm, event: dict, done: str
 ) -> None:
     """Record the event, commit, and tell the participant in words whether it counted."""
-    result = services.record_event(drill, event, services.Actor(participant=participant), form.key.data)
+    result = services.record_event(drill, event, actor, form.key.data)
     db.session.commit()
     if result.ok:
         flash(done, "success")
@@ -418,11 +438,10 @@ def choose(public_id: str) -> Response:
         )
     event = {"type": "choose", "role": form.role.data, "choice": form.choice.data, "scene": form.scene.data}
     try:
-        # A write transaction from the start (record_event locks the drill row and reads it afresh).
-        begin_write()
-        drill = db.session.get_one(Drill, seat.drill.id)
-        participant = db.session.get_one(Participant, seat.participant_id)
-        _record(drill, participant, form, event, _("Valget ditt er registrert."))
+        # A write transaction from the start: the drill is read once, under its lock, and nothing else.
+        drill = services.lock_drill_id(seat.drill.id)
+        actor = services.Actor(participant_id=seat.participant_id, user_id=seat.user_id)
+        _record(drill, actor, form, event, _("Valget ditt er registrert."))
     except DatabaseBusy:
         busy = _(
             "Mange sender valg akkurat nå, så valget ditt er ikke lagret ennå. Prøv igjen om et par sekunder."
@@ -450,5 +469,5 @@ def answer(public_id: str) -> Response:
         "option": form.option.data,
         "scene": form.scene.data,
     }
-    _record(drill, participant, form, event, _("Svaret ditt er registrert."))
+    _record(drill, services.Actor.of(participant), form, event, _("Svaret ditt er registrert."))
     return _back(public_id, form.role.data, f"cp-heading-{form.checkpoint.data}")

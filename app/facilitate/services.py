@@ -226,13 +226,13 @@ def advance_scene(
 ) -> Recorded:
     """Close the scene the facilitator was looking at, recording who did not act, and move on."""
     event = {"type": "advance", "scene": scene_id}
-    return record_event(drill, event, Actor(user=user), key, now)
+    return record_event(drill, event, Actor.of_user(user), key, now)
 
 
 def fire_inject(drill: Drill, inject_id: str, user: User, now: datetime | None = None) -> Recorded:
     """Fire an inject now; the key is the inject's, so a timed firing and a click count once."""
     event = {"type": "inject", "inject": inject_id}
-    return record_event(drill, event, Actor(user=user), f"inject:{inject_id}", now)
+    return record_event(drill, event, Actor.of_user(user), f"inject:{inject_id}", now)
 
 
 def open_roles(drill: Drill, roles_open: bool) -> Drill:

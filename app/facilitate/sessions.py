@@ -139,7 +139,7 @@ def broadcast(
             outcome.skipped.append(drill)
             continue
         event = {"type": "message", "text": text, "to": roles}
-        result: Recorded = record_event(drill, event, Actor(user=user), f"message:{key}", now)
+        result: Recorded = record_event(drill, event, Actor.of_user(user), f"message:{key}", now)
         (outcome.done if result.ok else outcome.skipped).append(drill)
     return outcome
 

@@ -24,11 +24,12 @@ def test_the_tiny_bench_times_health_checks_polls_and_accepted_choices():
     result = _bench(*TINY)
     out = result.stdout
     assert result.returncode == 0, out + result.stderr[-3000:]
-    for kind in ("healthz", "poll 304", "poll 200", "choose 303"):
+    for kind in ("healthz", "poll 304", "poll 200", "choose 303", "page 200"):
         line = next(line for line in out.splitlines() if line.strip().startswith(kind))
         median, mean, count = re.search(r"(\d+) /\s+(\d+)\s+\(n=(\d+)\)", line).groups()
         assert int(median) > 0 and int(mean) > 0 and int(count) == 10, line
     assert re.search(r"poll 304 / healthz: \d+\.\d\d×", out)
+    assert re.search(r"poll 304 req/s / healthz req/s: \d+\.\d\d \(target ≥ 0\.5\)", out)
     assert int(out.split("choices: accepted ")[1].split()[0]) >= 10
     assert out.rstrip().endswith("OK")
 
@@ -42,7 +43,7 @@ def test_the_bench_fails_when_it_cannot_find_the_choice_form():
     result = _bench(*TINY, code=code)
     assert result.returncode == 1, result.stdout + result.stderr[-3000:]
     assert "choose 303  no samples" in result.stdout
-    assert "FAILED: choose 303: no samples; no choice was accepted" in result.stdout
+    assert "FAILED: choose 303: no samples; page 200: no samples; no choice was accepted" in result.stdout
 
 
 def test_the_bench_fails_when_the_unchanged_poll_costs_more_than_allowed():
