@@ -176,10 +176,10 @@ def test_score_in_english_prints_english_headers_and_flag_messages():
     assert "Total:" in out and "Dimension" in out and "Lawful information sharing" in out
     assert "[critical] unlawful_disclosure" in out
     assert (
-        "Skolesykepleier shared «Det Leah forteller om hjemmet» and «Vekttap og søvn» with Kontaktlærer 8B"
+        "Skolesykepleier shared “Det Leah forteller om hjemmet” and “Vekttap og søvn” with Kontaktlærer 8B"
         in out
     )
-    assert "Kontaktlærer 8B asked Leah leading questions (day 20, «Meldingen i mottaket»)." in out
+    assert "Kontaktlærer 8B asked Leah leading questions (day 20, “Meldingen i mottaket”)." in out
     code, out = run_cli(
         "scoring",
         "score",
