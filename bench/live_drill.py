@@ -55,6 +55,7 @@ FACILITATOR = "benk@kommune.test"
 SECRET_KEY = "bench-secret-key"
 ACCEPTED = "Valget ditt er registrert."
 OVERLOADED = "prøv igjen"
+JOIN_ATTEMPTS = 5  # a person asked to try again does so a few times
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _CHOICE_FORM = re.compile(
@@ -328,11 +329,18 @@ class Participant:
             return response.status, response.headers, body
 
     async def join(self) -> None:
-        _status, _, page = await self.request("GET", f"/drills/join/{self.code}")
-        token = _CSRF.search(page).group(1)
-        status, headers, _ = await self.request(
-            "POST", "/drills/join", {"code": self.code, "display_name": self.name, "csrf_token": token}
-        )
+        """Join by code as a person would: a busy server's 503 "prøv igjen" is tried again later."""
+        for _attempt in range(JOIN_ATTEMPTS):
+            _status, _, page = await self.request("GET", f"/drills/join/{self.code}")
+            token = _CSRF.search(page).group(1)
+            status, headers, body = await self.request(
+                "POST", "/drills/join", {"code": self.code, "display_name": self.name, "csrf_token": token}
+            )
+            if status == 503 and OVERLOADED in body:
+                self.run.stats.outcomes["503 prøv igjen (join)"] += 1
+                await asyncio.sleep(float(headers.get("Retry-After", "1")))
+                continue
+            break
         if status != 303:
             raise RuntimeError(f"join failed: {status}")
         self.play_url = headers["Location"]
