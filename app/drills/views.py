@@ -17,7 +17,6 @@ from flask import Response
 from flask import abort
 from flask import current_app
 from flask import flash
-from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -25,14 +24,13 @@ from flask import session
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
-from app.auth.throttle import join_wait
 from app.auth.throttle import record_join
+from app.code_entry import too_many_tries
 from app.drills import polling
 from app.drills import services
 from app.drills import session_seating
@@ -202,18 +200,9 @@ def join_post() -> Response | tuple[str, int] | str:
     form = JoinForm()
     if not form.validate_on_submit():
         return render_template("drills/join.html", form=form), 400
+    if refused := too_many_tries(form, "drills/join.html"):
+        return refused
     ip = request.remote_addr or "?"
-    if wait := join_wait(ip):
-        form.code.errors.append(
-            ngettext(
-                "For mange forsøk fra denne adressen. Vent %(num)d sekund og prøv igjen.",
-                "For mange forsøk fra denne adressen. Vent %(num)d sekunder og prøv igjen.",
-                wait,
-            )
-        )
-        response = make_response(render_template("drills/join.html", form=form), 429)
-        response.headers["Retry-After"] = str(wait)
-        return response
     device = _device()
     try:
         (participant, token, rejoined, seat_code), team = session_seating.join_with_code(

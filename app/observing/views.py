@@ -18,14 +18,13 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
-from app.auth.throttle import join_wait
 from app.auth.throttle import record_join
+from app.code_entry import too_many_tries
 from app.drills import services as drill_services
 from app.extensions import db
 from app.htmx import is_htmx
@@ -106,18 +105,9 @@ def enter_post() -> Response | tuple[str, int]:
     form = ObserverCodeForm()
     if not form.validate_on_submit():
         return render_template("observing/enter.html", form=form), 400
+    if refused := too_many_tries(form, "observing/enter.html"):
+        return refused
     ip = request.remote_addr or "?"
-    if wait := join_wait(ip):
-        form.code.errors.append(
-            ngettext(
-                "For mange forsøk fra denne adressen. Vent %(num)d sekund og prøv igjen.",
-                "For mange forsøk fra denne adressen. Vent %(num)d sekunder og prøv igjen.",
-                wait,
-            )
-        )
-        response = make_response(render_template("observing/enter.html", form=form), 429)
-        response.headers["Retry-After"] = str(wait)
-        return response
     observer = services.find_by_code(form.code.data)
     if observer is None:
         drill_services.record_join_failure(ip)

@@ -176,6 +176,18 @@ def test_a_wrong_observer_code_opens_nothing(app, running):
     assert guest.get(f"/observe/{running[0].public_id}").status_code == 404
 
 
+@pytest.mark.parametrize("app_config", [{"JOIN_FAILURES_PER_IP": 3}])
+def test_wrong_observer_codes_are_throttled_per_address_like_join_codes(app, app_config):
+    guest = app.test_client()
+    token = csrf_token(guest, "/observe/")
+    for _ in range(3):
+        assert guest.post("/observe/", data={"code": "ZZZZZZ", "csrf_token": token}).status_code == 404
+    response = guest.post("/observe/", data={"code": "ZZZZZZ", "csrf_token": token})
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "1"
+    assert "For mange forsøk fra denne adressen. Vent 1 sekund" in response.get_data(as_text=True)
+
+
 # --- The observer screen -----------------------------------------------------------------------------
 
 
