@@ -343,14 +343,17 @@ def test_the_refusal_page_speaks_the_persons_language(client, oidc_provider, tow
     assert "You are logged in at Feide" in html
 
 
-def test_an_unreachable_provider_gets_a_page_not_a_crash(app, make_org):
+def test_an_unreachable_provider_gets_a_page_not_a_crash(app, make_org, tmp_path):
     from app import create_app
     from tests.conftest import _test_config
     from tests.oidc.provider import free_port
 
     issuer = f"http://127.0.0.1:{free_port()}"
     config = _test_config(
-        app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"),
+        tmp_path / "unused.db",
+        SQLALCHEMY_DATABASE_URI=app.config[
+            "SQLALCHEMY_DATABASE_URI"
+        ],  # the same database, SQLite or PostgreSQL
         OIDC_PROVIDERS={"feide": {"issuer": issuer, "client_id": "x", "client_secret": "y"}},
     )
     down = create_app(config).test_client()
@@ -361,14 +364,17 @@ def test_an_unreachable_provider_gets_a_page_not_a_crash(app, make_org):
     assert down.get("/auth/oidc/nobody/login").status_code == 404
 
 
-def test_a_discovery_document_naming_another_issuer_is_not_trusted(app, oidc_provider):
+def test_a_discovery_document_naming_another_issuer_is_not_trusted(app, oidc_provider, tmp_path):
     from app import create_app
     from tests.conftest import _test_config
 
     # The same discovery document, which names the issuer without the trailing slash configured here.
     issuer = oidc_provider.issuer + "/"
     config = _test_config(
-        app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"),
+        tmp_path / "unused.db",
+        SQLALCHEMY_DATABASE_URI=app.config[
+            "SQLALCHEMY_DATABASE_URI"
+        ],  # the same database, SQLite or PostgreSQL
         OIDC_PROVIDERS={"feide": {"issuer": issuer, "client_id": "x", "client_secret": "y"}},
     )
     response = create_app(config).test_client().get("/auth/oidc/feide/login")
