@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint
 from flask import Response
 from flask import abort
@@ -135,52 +137,46 @@ def change_role(user_id: int) -> Response | str:
     return redirect(url_for("admin.show", user_id=user.id))
 
 
+def _act_on_member(user_id: int, act: Callable[[User], object], action: str, done: str) -> Response:
+    """Apply one admin action to another member, audit it, commit once and say what was done."""
+    user = _get_member(user_id, allow_self=False)
+    act(user)
+    record_audit(action, user)
+    db.session.commit()
+    flash(done % {"name": user.display_name}, "success")
+    return redirect(url_for("admin.show", user_id=user.id))
+
+
 @bp.post("/users/<int:user_id>/deactivate")
 @role_required(Role.ADMIN)
 def deactivate(user_id: int) -> Response:
     """Stop a person from logging in and end their open sessions."""
-    user = _get_member(user_id, allow_self=False)
-    services.deactivate_user(user)
-    record_audit("user_deactivated", user)
-    db.session.commit()
-    flash(_("%(name)s er deaktivert og logget ut.", name=user.display_name), "success")
-    return redirect(url_for("admin.show", user_id=user.id))
+    done = _("%(name)s er deaktivert og logget ut.")
+    return _act_on_member(user_id, services.deactivate_user, "user_deactivated", done)
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @role_required(Role.ADMIN)
 def reactivate(user_id: int) -> Response:
     """Let a deactivated person log in again."""
-    user = _get_member(user_id, allow_self=False)
-    services.reactivate_user(user)
-    record_audit("user_reactivated", user)
-    db.session.commit()
-    flash(_("%(name)s kan logge inn igjen.", name=user.display_name), "success")
-    return redirect(url_for("admin.show", user_id=user.id))
+    done = _("%(name)s kan logge inn igjen.")
+    return _act_on_member(user_id, services.reactivate_user, "user_reactivated", done)
 
 
 @bp.post("/users/<int:user_id>/sessions/end")
 @role_required(Role.ADMIN)
 def end_sessions(user_id: int) -> Response:
     """Log a person out on every device."""
-    user = _get_member(user_id, allow_self=False)
-    services.end_user_sessions(user)
-    record_audit("sessions_ended", user)
-    db.session.commit()
-    flash(_("%(name)s er logget ut på alle enheter.", name=user.display_name), "success")
-    return redirect(url_for("admin.show", user_id=user.id))
+    done = _("%(name)s er logget ut på alle enheter.")
+    return _act_on_member(user_id, services.end_user_sessions, "sessions_ended", done)
 
 
 @bp.post("/users/<int:user_id>/mfa/reset")
 @role_required(Role.ADMIN)
 def reset_mfa(user_id: int) -> Response:
     """Remove a person's authenticator and recovery codes after a lost phone; they set it up again."""
-    user = _get_member(user_id, allow_self=False)
-    mfa.reset(user)
-    record_audit("mfa_reset", user)
-    db.session.commit()
-    flash(_("Tofaktorinnloggingen til %(name)s er nullstilt.", name=user.display_name), "success")
-    return redirect(url_for("admin.show", user_id=user.id))
+    done = _("Tofaktorinnloggingen til %(name)s er nullstilt.")
+    return _act_on_member(user_id, mfa.reset, "mfa_reset", done)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
