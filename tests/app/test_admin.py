@@ -205,10 +205,14 @@ def test_deactivation_ends_the_users_open_session(app, csrf, org, admin, client,
 
     assert _post(client, csrf, f"/admin/users/{member.id}/deactivate").status_code == 302
     assert member_client.get("/").headers["Location"] == "/auth/login"
-    assert "Deaktivert" in client.get(f"/admin/users/{member.id}").get_data(as_text=True)
+    page = client.get(f"/admin/users/{member.id}").get_data(as_text=True)
+    assert "Deaktivert" in page
+    assert f"{member.display_name} er deaktivert og logget ut." in page
 
     assert _post(client, csrf, f"/admin/users/{member.id}/reactivate").status_code == 302
     assert _fetch(app, member.id).active
+    page = client.get(f"/admin/users/{member.id}").get_data(as_text=True)
+    assert f"{member.display_name} kan logge inn igjen." in page
 
 
 def test_end_sessions_logs_the_user_out_everywhere(app, csrf, org, admin, client, make_user, client_for):
@@ -217,6 +221,8 @@ def test_end_sessions_logs_the_user_out_everywhere(app, csrf, org, admin, client
     assert _post(client, csrf, f"/admin/users/{member.id}/sessions/end").status_code == 302
     assert member_client.get("/").status_code == 302
     assert _fetch(app, member.id).active
+    page = client.get(f"/admin/users/{member.id}").get_data(as_text=True)
+    assert f"{member.display_name} er logget ut på alle enheter." in page
 
 
 def test_search_filters_and_htmx_gets_only_the_table(client, org, admin, make_user):

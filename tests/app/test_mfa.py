@@ -192,6 +192,8 @@ def test_the_admin_reset_is_audit_logged_and_lets_the_person_in_with_the_passwor
     admin = client_for(make_user(role="admin", org=_org_of(app, user)))
     response = admin.post(f"/admin/users/{user.id}/mfa/reset", data={"csrf_token": csrf_token(admin, "/")})
     assert response.status_code == 302
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Tofaktorinnloggingen til {user.display_name} er nullstilt." in page
     with app.app_context():
         assert db.session.scalar(select(TotpSecret)) is None
         assert db.session.scalar(select(RecoveryCode)) is None
