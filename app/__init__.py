@@ -33,6 +33,9 @@ from app.markdown import render_markdown
 from app.sessions import CookieSessions
 from app.transactions import WRITE_WAIT_MS
 from app.transactions import install_transaction_control
+from app.write_gate import GatedConnection
+from app.write_gate import database_file
+from app.write_gate import gate_for
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
 
+    _gate_sqlite_writes(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -267,10 +271,21 @@ def _instance_secret_key(path: Path) -> str:
     return key
 
 
+def _gate_sqlite_writes(app: Flask) -> None:
+    """Open SQLite connections as ``GatedConnection``s, so write transactions queue at the write gate."""
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options["connect_args"] = {"factory": GatedConnection, **options.get("connect_args", {})}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """Tune each new SQLite connection for concurrent web use; other databases are left alone."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    if isinstance(dbapi_connection, GatedConnection) and (path := database_file(dbapi_connection)):
+        dbapi_connection.gate = gate_for(path)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     # SQLite's busy handler retries a blocked write for this long, then the request gets a 503.

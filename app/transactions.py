@@ -41,6 +41,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
+from app.write_gate import GatedConnection
 
 Row = TypeVar("Row")
 
@@ -102,7 +103,7 @@ def begin_write() -> None:
         session.rollback()
     try:
         session.connection(execution_options={WRITE_OPTION: True})
-    except OperationalError as error:
+    except (OperationalError, sqlite3.OperationalError) as error:
         if not is_locked(error):
             raise
         session.rollback()
@@ -187,9 +188,17 @@ def _begin_sqlite(connection: Connection) -> None:
     if not isinstance(driver, sqlite3.Connection):
         return
     if connection.get_execution_options().get(WRITE_OPTION):
+        # Queue behind the writers before this one (see app.write_gate); it opens again at COMMIT/ROLLBACK.
+        if isinstance(driver, GatedConnection) and not driver.enter_gate(WRITE_WAIT_MS / 1000):
+            raise sqlite3.OperationalError("database is locked: other writers held the write gate")
         # The recipe: pysqlite emits no BEGIN of its own; COMMIT and ROLLBACK still work as usual.
         driver.isolation_level = None
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if isinstance(driver, GatedConnection):
+                driver.leave_gate()
+            raise
     else:
         # pysqlite's default ("legacy") mode: no transaction for reads, a deferred BEGIN before writes.
         driver.isolation_level = ""
