@@ -46,7 +46,7 @@ def test_the_bench_fails_when_it_cannot_find_the_choice_form():
         f"live_drill._CHOICE_FORM = re.compile(r'''{STALE_PATTERN}''', re.S); "
         "sys.exit(live_drill.main(sys.argv[1:]))"
     )
-    result = _bench(*TINY, "--seconds", "6", code=code)
+    result = _bench(*TINY, "--seconds", "6", "--finish-seconds", "2", code=code)
     assert result.returncode == 1, result.stdout + result.stderr[-3000:]
     assert "FAILED: no choices were measured" in result.stdout
     assert "screens asked for a choice without a usable choice form" in result.stdout
