@@ -28,6 +28,8 @@ from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine
 
 from app.drills import wording
 from app.drills.screens import lobby_roles
@@ -170,7 +172,7 @@ def find_seat(public_id: str, participant_id: Any, token: Any, user_id: int | No
     }
     # A connection of its own rather than the ORM session: the poll loads no objects, and a request
     # that never opens the session has nothing to commit, roll back or close at its end.
-    with db.engine.connect() as connection:
+    with _read_connection() as connection:
         rows = connection.execute(_seat_query(), parameters).all()
     mine = [row for row in rows if guest and row.participant_id == participant_id and _token_ok(row, token)]
     if not mine and user_id is not None:
@@ -197,6 +199,24 @@ def find_seat(public_id: str, participant_id: Any, token: Any, user_id: int | No
     held = {holder.role_id for holder in holders if holder.participant_id == row.participant_id}
     roles = [role for role in drill.scenario.role_ids if role in held]
     return Seat(drill, row.participant_id, row.last_seen_at, roles, row.user_id)
+
+
+def _read_connection() -> Connection:
+    """A connection for the poll's reads that opens no transaction on PostgreSQL.
+
+    Without one, each poll would cost three round trips there (BEGIN, the query, and the ROLLBACK
+    when the pooled connection is returned) for a single SELECT. SQLite's driver opens no
+    transaction for reads anyway.
+    """
+    return _autocommit(db.engine).connect()
+
+
+@cache
+def _autocommit(engine: Engine) -> Engine:
+    """The engine's reads-in-autocommit variant, made once per engine (it shares the engine's pool)."""
+    if engine.dialect.name == "sqlite":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _token_ok(row: Any, token: str) -> bool:
@@ -240,7 +260,7 @@ def organisation_slug(drill_id: int) -> str | None:
         .join(Drill.__table__, Drill.__table__.c.organisation_id == Organisation.__table__.c.id)
         .where(Drill.__table__.c.id == drill_id)
     )
-    with db.engine.connect() as connection:
+    with _read_connection() as connection:
         return connection.execute(query).scalar()
 
 
@@ -252,7 +272,7 @@ def _state(drill_id: int, public_id: str, version: int) -> dict[str, Any] | None
     query = select(Drill.__table__.c.state).where(
         Drill.__table__.c.id == drill_id, Drill.__table__.c.state_version == version
     )
-    with db.engine.connect() as connection:
+    with _read_connection() as connection:
         state = connection.execute(query).scalar()
     if state is None:
         # The drill moved on since the poll's query: the caller answers from the newer version instead.
