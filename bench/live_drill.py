@@ -375,7 +375,12 @@ class Participant:
                 status, _, page = await self._get(self.play_url)
             except _Refused:
                 status, page = 0, ""
-            tabs = [html.unescape(url).replace("/play?", "/play/state?") for url in _ROLE_TAB.findall(page)]
+            # One screen per role: the page may link a role's tab more than once.
+            tabs = list(
+                dict.fromkeys(
+                    html.unescape(u).replace("/play?", "/play/state?") for u in _ROLE_TAB.findall(page)
+                )
+            )
             hx = _HX_GET.search(page)
             state_urls = tabs or ([html.unescape(hx.group(1))] if hx else [])
             if state_urls:
@@ -494,6 +499,8 @@ class Participant:
                 stats.outcomes["answer lost with the connection"] += 1
                 return ""
             stats.screen_after_choice.append(time.perf_counter() - started)
+            # The screen after the choice shows what others chose before it, as a poll would.
+            self.run.seen(self.drill, self.name, started)
             flashes = _FLASH.findall(page)
             if ("success", ACCEPTED) in flashes:
                 stats.outcomes["accepted"] += 1
