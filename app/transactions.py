@@ -14,10 +14,13 @@ just before its first statement. The ``begin`` listener sets the mode each time 
 so a pooled connection never carries one transaction's mode into the next. On PostgreSQL the
 listener does nothing; callers lock the row they change with ``SELECT … FOR UPDATE``.
 
-A writer that finds the SQLite write lock taken is retried by SQLite's busy handler (sleeps growing
-from 1 ms to 100 ms) for at most ``WRITE_WAIT_MS`` in all; after that ``begin_write`` raises
-``DatabaseBusy`` with nothing written, and the request is answered 503 with Retry-After, so a
-participant is asked to try again instead of seeing a server error.
+On SQLite, write transactions first queue at the write gate (``app.write_gate``: a thread lock and a
+file lock shared by every worker process), so each starts as soon as the one before it has
+committed, instead of being retried by SQLite's busy handler after sleeps growing to 100 ms. A
+writer that waits longer than ``WRITE_WAIT_MS`` (at the gate, or then at the lock held by a write
+that did not pass it) makes ``begin_write`` raise ``DatabaseBusy`` with nothing written, and the
+request is answered 503 with Retry-After, so a participant is asked to try again instead of seeing
+a server error.
 """
 
 from __future__ import annotations

@@ -15,11 +15,15 @@ meet SQLite's busy handler as before; the gate only makes the common case fast.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
 import threading
 import time
+
+try:
+    import fcntl
+except ImportError:  # Windows, where gunicorn does not run: one process, so the thread lock suffices.
+    fcntl = None  # type: ignore[assignment]
 
 # How often the one waiting thread of a process looks at the file lock again, at most.
 _LONGEST_LOOK = 0.002
@@ -40,6 +44,8 @@ class WriteGate:
         deadline = time.monotonic() + timeout
         if not self._thread_lock.acquire(timeout=timeout):
             return False
+        if fcntl is None:
+            return True
         try:
             fd = self._file()
             look = _FIRST_LOOK
@@ -60,7 +66,7 @@ class WriteGate:
     def leave(self) -> None:
         """Let the next writer in."""
         try:
-            if self._fd is not None:
+            if self._fd is not None and fcntl is not None:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()
