@@ -207,6 +207,9 @@ class Server:
             "DATABASE_URL": database_url,
             "LAGET_SECRET_KEY": SECRET_KEY,
             "LAGET_LOG_LEVEL": "WARNING",
+            # Everyone joins from 127.0.0.1, as a venue behind one address does; a day of more than the
+            # default 1,000 people there raises this limit the same way (README, login throttling).
+            "LAGET_JOINS_PER_IP": "100000",
         }
         command = [str(Path(sys.executable).parent / "laget"), "serve", "--port", str(port)]
         command += ["--workers", str(workers), "--threads", str(threads)]
