@@ -803,12 +803,16 @@ def run_once(args: argparse.Namespace) -> list[str]:
     failures = report(args, result, checked, database, (load_before, _load()))
     if failures:
         print(f"  server log: {os.path.join(workdir, 'server.log')}")
+    window: Stats = result["measured"]
+    rates = result["rates"]
     given.summary = {
-        "choose": percentiles(result["stats"].choose)[1],
-        "poll": percentiles(result["stats"].poll)[1],
-        "shown": percentiles(result["stats"].change_seen)[1],
+        "choose": percentiles(window.choose)[1],
+        "poll": percentiles(window.poll)[1],
+        "shown": percentiles(window.change_seen)[1],
+        "ratio": rates["poll 304"] / rates["healthz"] if rates["healthz"] else 0.0,
         "errors": sum(result["stats"].errors.values()),
         "lost": len(checked["lost"]),
+        "ended": f"{result['startable'] - len(checked['unfinished'])}/{result['startable']}",
     }
     return failures
 
@@ -826,14 +830,17 @@ def main(argv: list[str] | None = None) -> int:
         failures = run_once(point)
         rows.append((point, failures))
         print()
-    print("participants | drills | choose p95 | poll p95 | shown p95 | errors | lost | result")
+    print(
+        "participants | drills | choose p95 | poll p95 | shown p95 | 304/healthz | "
+        "errors | lost | ended | result"
+    )
     for point, failures in rows:
         figures = point.summary
         print(
             f"{point.participants:12d} | {point.drills:6d} | {figures['choose']:7.0f} ms | "
-            f"{figures['poll']:5.0f} ms | "
-            f"{figures['shown']:6.0f} ms | {figures['errors']:6d} | {figures['lost']:4d} | "
-            f"{'OK' if not failures else 'FAILED'}"
+            f"{figures['poll']:5.0f} ms | {figures['shown']:6.0f} ms | {figures['ratio']:11.2f} | "
+            f"{figures['errors']:6d} | {figures['lost']:4d} | {figures['ended']:>5} | "
+            f"{'OK' if not failures else 'FAILED: ' + '; '.join(failures)}"
         )
     return 1 if any(failures for _point, failures in rows) else 0
 

@@ -51,3 +51,14 @@ def test_the_bench_fails_when_it_cannot_find_the_choice_form():
     assert "FAILED: no choices were measured" in result.stdout
     assert "screens asked for a choice without a usable choice form" in result.stdout
     assert "drills that could finish did not" in result.stdout
+
+
+def test_the_curve_runs_each_size_and_prints_one_row_per_size():
+    result = _bench(*TINY, "--curve", "6,12", "--seconds", "10")
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr[-3000:]
+    rows = [line for line in out.splitlines() if line.strip().startswith(("6 |", "12 |"))]
+    assert [row.split("|")[0].strip() for row in rows] == ["6", "12"]
+    # Drills in the Valdres day's proportion (190 teams for 750 people), each played to its end.
+    assert [row.split("|")[1].strip() for row in rows] == ["2", "3"]
+    assert all(row.split("|")[8].strip() in ("2/2", "3/3") and row.rstrip().endswith("OK") for row in rows)
