@@ -99,12 +99,16 @@ def _create_demo_account() -> tuple[str, str] | None:
 @click.option(
     "--workers",
     default=serving.default_workers,
-    show_default="the number of cores",
+    show_default="two per core",
     type=click.IntRange(min=1),
     help="Worker processes; each serves any drill, since all live state is in the database.",
 )
 @click.option(
-    "--threads", default=4, show_default=True, type=click.IntRange(min=1), help="Threads per worker process."
+    "--threads",
+    default=serving.DEFAULT_THREADS,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads per worker process.",
 )
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     """Upgrade the database, finish any missing set-up, and serve Laget with gunicorn."""

@@ -77,7 +77,7 @@ def test_serve_migrates_creates_the_demo_account_once_and_serves(app, runner, mo
     first = runner.invoke(cli, ["serve", "--port", "5099", "--workers", "3"])
     assert first.exit_code == 0, first.output
     assert cli_module.DEMO_EMAIL in first.output
-    assert served == [("127.0.0.1", 5099, 3, 4)]
+    assert served == [("127.0.0.1", 5099, 3, 2)]
     # Not a terminal (as under systemd): the password goes to a private file, never to the output.
     password_file = Path(app.instance_path) / cli_module.DEMO_PASSWORD_FILE
     password = password_file.read_text().strip()
@@ -137,7 +137,7 @@ def test_serve_starts_without_htmx_when_npm_is_missing(app, runner, monkeypatch,
     assert result.exit_code == 0, result.output
     assert "npm ble ikke funnet" in result.output
     # One worker process per core unless told otherwise.
-    assert served == [("127.0.0.1", 5000, os.cpu_count(), 4)]
+    assert served == [("127.0.0.1", 5000, 2 * os.cpu_count(), 2)]
 
 
 def test_setup_if_missing_skips_finished_steps(runner, monkeypatch):
