@@ -83,6 +83,20 @@ _GATES: dict[str, WriteGate] = {}
 _GATES_LOCK = threading.Lock()
 
 
+def _forget_gates_after_fork() -> None:
+    """Give a forked child (a gunicorn worker) gates of its own.
+
+    The parent may have held a gate's thread lock in another thread at the moment of the fork (the
+    master sends the outbox); the child's copy of that lock would never be released.
+    """
+    global _GATES_LOCK
+    _GATES.clear()
+    _GATES_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_gates_after_fork)
+
+
 def gate_for(database_file: str) -> WriteGate:
     """The gate of one database file, the same object for every connection of this process."""
     with _GATES_LOCK:

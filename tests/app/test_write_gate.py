@@ -4,6 +4,7 @@ every commit or rollback, so a choice waits only for the writes before it.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -201,3 +202,20 @@ def test_choices_from_many_threads_at_once_are_all_stored_once(
         stored = db.session.scalars(select(DrillEvent.idempotency_key).where(DrillEvent.drill_id == drill_id))
         assert sorted(stored) == sorted(f"message-{n}" for n in range(12))
         assert db.session.get(Drill, drill_id).state_version >= 12
+
+
+def test_a_forked_worker_gets_a_gate_of_its_own_though_the_parent_was_entering_it(tmp_path):
+    path = str(tmp_path / "laget.db")
+    parent_gate = gate_for(path)
+    # Another thread of the parent (the master's outbox sender) is half-way into the gate at the fork.
+    parent_gate._thread_lock.acquire()
+    try:
+        child = os.fork()
+        if child == 0:  # the worker: its writes must not wait on a lock no thread of it will release
+            gate = gate_for(path)
+            entered = gate is not parent_gate and gate.enter(timeout=1)
+            os._exit(0 if entered else 1)
+        _pid, status = os.waitpid(child, 0)
+    finally:
+        parent_gate._thread_lock.release()
+    assert os.waitstatus_to_exitcode(status) == 0
