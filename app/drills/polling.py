@@ -23,7 +23,6 @@ from functools import cached_property
 from typing import Any
 from typing import NamedTuple
 
-from sqlalchemy import Select
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import or_
@@ -37,6 +36,7 @@ from app.drills.screens import role_etag_from
 from app.drills.services import next_due
 from app.drills.services import note_seen
 from app.drills.services import seen_due
+from app.driver_query import DriverQuery
 from app.extensions import db
 from app.models import Drill
 from app.models import DrillStatus
@@ -114,8 +114,8 @@ class Seat:
 
 
 @cache
-def _seat_query() -> Select:
-    """The poll's one query, built once: Core columns and bound parameters, so its compiled form is reused.
+def _seat_query() -> DriverQuery:
+    """The poll's one query, built and compiled once, and run on the driver's cursor (see app.driver_query).
 
     One row per role assignment of the drill (or one row without), each carrying the participant.
 
@@ -124,7 +124,7 @@ def _seat_query() -> Select:
     """
     drill, version = Drill.__table__.c, ScenarioVersion.__table__.c
     participant, assignment = Participant.__table__.c, RoleAssignment.__table__.c
-    return (
+    return DriverQuery(
         select(
             drill.id,
             drill.status,
@@ -172,8 +172,7 @@ def find_seat(public_id: str, participant_id: Any, token: Any, user_id: int | No
     }
     # A connection of its own rather than the ORM session: the poll loads no objects, and a request
     # that never opens the session has nothing to commit, roll back or close at its end.
-    with _read_connection() as connection:
-        rows = connection.execute(_seat_query(), parameters).all()
+    rows = _seat_query().rows(db.engine, parameters)
     mine = [row for row in rows if guest and row.participant_id == participant_id and _token_ok(row, token)]
     if not mine and user_id is not None:
         first = min((row.participant_id for row in rows if row.user_id == user_id), default=None)

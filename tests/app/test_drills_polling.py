@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from app import create_app
+from app.driver_query import DriverQuery
 from app.extensions import db
 from app.models import Drill
 from app.models import DrillEvent
@@ -41,7 +42,7 @@ def running(app, client, auth, make_drill, join_as):
 
 @contextmanager
 def statements(app):
-    """Collect the SQL statements ``app`` sends while the block runs."""
+    """Collect the SQL statements ``app`` sends while the block runs, through SQLAlchemy or a driver query."""
     sent: list[str] = []
     with app.app_context():
         engine = db.engine
@@ -49,11 +50,20 @@ def statements(app):
     def note(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
         sent.append(statement)
 
+    # The poll's own query runs on the driver's cursor (app.driver_query), where no event fires.
+    fetch = DriverQuery._fetch
+
+    def noted_fetch(engine, sql, arguments, retry=True):  # noqa: ANN001, ANN202
+        sent.append(sql)
+        return fetch(engine, sql, arguments, retry)
+
     event.listen(engine, "before_cursor_execute", note)
+    DriverQuery._fetch = staticmethod(noted_fetch)
     try:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", note)
+        DriverQuery._fetch = staticmethod(fetch)
 
 
 def _poll(client, drill, etag=None):
