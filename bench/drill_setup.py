@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Callable
+
 SCENARIO = "fravaer-og-hodepine"
 
 
@@ -37,3 +41,25 @@ def create_bench_drills(drills: int, organisation_name: str, facilitator_email: 
     if len(codes) != drills:
         raise SystemExit(f"asked for {drills} drills, got {len(codes)}")
     return codes
+
+
+def fresh_database(url: str | None, workdir: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty database and a function that removes it: a SQLite file, or one on the given server."""
+    if url is None:
+        return f"sqlite:///{os.path.join(workdir, 'laget.db')}", lambda: None
+    from sqlalchemy import create_engine
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    server = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"laget_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return server.set(database=name).render_as_string(hide_password=False), drop

@@ -42,9 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -58,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 from drill_setup import SCENARIO  # noqa: E402  (bench/ is on the path when run as a script)
 from drill_setup import create_bench_drills  # noqa: E402
+from drill_setup import fresh_database  # noqa: E402
 
 FACILITATOR = "benk@kommune.test"
 SECRET_KEY = "bench-secret-key"
@@ -89,28 +88,6 @@ def _config(database_url: str) -> dict:
         "LOG_LEVEL": "ERROR",
         "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
     }
-
-
-def fresh_database(url: str | None, workdir: str) -> tuple[str, Callable[[], None]]:
-    """A new, empty database and a function that removes it: a SQLite file, or one on the given server."""
-    if url is None:
-        return f"sqlite:///{os.path.join(workdir, 'laget.db')}", lambda: None
-    from sqlalchemy import create_engine
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    server = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"laget_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return server.set(database=name).render_as_string(hide_password=False), drop
 
 
 def prepare(database_url: str, drills: int) -> list[str]:

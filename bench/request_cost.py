@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from drill_setup import SCENARIO  # noqa: E402  (bench/ is on the path when run as a script)
 from drill_setup import create_bench_drills  # noqa: E402
+from drill_setup import fresh_database  # noqa: E402
 
 FACILITATOR = "kostnad@kommune.test"
 ACCEPTED = "Valget ditt er registrert."
@@ -144,6 +145,7 @@ def build(database_url: str) -> object:
     from sqlalchemy import event
 
     from app import create_app
+    from app.driver_query import DriverQuery
     from app.extensions import db
 
     app = create_app(
@@ -156,6 +158,14 @@ def build(database_url: str) -> object:
     )
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", STATEMENTS)
+    # The poll's query runs on the driver's cursor, where no statement event fires: count it here.
+    fetch = DriverQuery._fetch
+
+    def counted_fetch(*args: object, **kwargs: object) -> list:
+        STATEMENTS()
+        return fetch(*args, **kwargs)
+
+    DriverQuery._fetch = staticmethod(counted_fetch)
     return app
 
 
@@ -374,6 +384,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--drills", type=int, default=0, help="drills to seat (default: enough to choose)")
     parser.add_argument("--max-poll-ratio", type=float, default=0, help="fail above this 304/healthz ratio")
     parser.add_argument("--profile", choices=("poll", "choose"), help="print a cProfile of one path")
+    parser.add_argument("--database-url", help="a PostgreSQL server to create a fresh database on")
     return parser.parse_args(argv)
 
 
@@ -383,30 +394,40 @@ def main(argv: list[str] | None = None) -> int:
     # (the first radio button's path decides), so seat enough drills for the shortest path.
     drills = args.drills or (args.requests + args.warmup) // 6 + 2
     with tempfile.TemporaryDirectory(prefix="laget-cost-") as workdir:
-        app = build(f"sqlite:///{Path(workdir) / 'laget.db'}")
-        codes = prepare(app, drills)
-        seats = seat_drills(app, codes)
-        if args.profile:
-            print(profile(seats, args.profile, args.requests))
-            return 0
-        measure = Measure()
-        gc.collect()
-        measure_polls(seats, measure, args.requests, args.warmup)
-        measure_choices(seats, measure, args.requests, args.warmup)
-        lines, ratio = report(measure)
-        print(f"{drills} drills of {SCENARIO} on SQLite, {args.requests} timed requests of each kind")
-        print("\n".join(lines))
-        problems = [f"{kind}: no samples" for kind in KINDS if not measure.samples[kind]]
-        problems += [f"{what} ×{count}" for what, count in measure.failures.items()]
-        if not measure.outcomes["accepted"]:
-            problems.append("no choice was accepted")
-        if args.max_poll_ratio and (ratio is None or ratio > args.max_poll_ratio):
-            problems.append(f"poll 304 / healthz above {args.max_poll_ratio}")
-        if problems:
-            print("FAILED: " + "; ".join(problems))
-            return 1
-        print("OK")
+        database_url, drop_database = fresh_database(args.database_url, workdir)
+        try:
+            return _measure(args, database_url, drills)
+        finally:
+            drop_database()
+
+
+def _measure(args: argparse.Namespace, database_url: str, drills: int) -> int:
+    """Seat the drills, time (or profile) each kind of request and report; the exit status."""
+    app = build(database_url)
+    database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    codes = prepare(app, drills)
+    seats = seat_drills(app, codes)
+    if args.profile:
+        print(profile(seats, args.profile, args.requests))
         return 0
+    measure = Measure()
+    gc.collect()
+    measure_polls(seats, measure, args.requests, args.warmup)
+    measure_choices(seats, measure, args.requests, args.warmup)
+    lines, ratio = report(measure)
+    print(f"{drills} drills of {SCENARIO} on {database}, {args.requests} timed requests of each kind")
+    print("\n".join(lines))
+    problems = [f"{kind}: no samples" for kind in KINDS if not measure.samples[kind]]
+    problems += [f"{what} ×{count}" for what, count in measure.failures.items()]
+    if not measure.outcomes["accepted"]:
+        problems.append("no choice was accepted")
+    if args.max_poll_ratio and (ratio is None or ratio > args.max_poll_ratio):
+        problems.append(f"poll 304 / healthz above {args.max_poll_ratio}")
+    if problems:
+        print("FAILED: " + "; ".join(problems))
+        return 1
+    print("OK")
+    return 0
 
 
 if __name__ == "__main__":
