@@ -27,6 +27,7 @@ from app.extensions import login_manager
 from app.extensions import migrate
 from app.i18n import DEFAULT_LOCALE
 from app.i18n import LOCALES
+from app.i18n import install_template_gettext
 from app.i18n import select_locale
 from app.logs import configure_logging
 from app.markdown import render_markdown
@@ -92,6 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, default_locale=DEFAULT_LOCALE, locale_selector=select_locale)
+    install_template_gettext(app)
     if not event.contains(Engine, "connect", _set_sqlite_pragmas):
         event.listen(Engine, "connect", _set_sqlite_pragmas)
     install_transaction_control()

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask_babel import force_locale
 
 from app.install import compile_translations
 
@@ -64,6 +66,17 @@ def test_login_page_in_each_language(client, locale, heading):
     html = client.get("/auth/login", headers={"Accept-Language": locale}).get_data(as_text=True)
     assert f"<h1>{heading}</h1>" in html
     assert f'<html lang="{locale}">' in html
+
+
+def test_templates_follow_a_language_switched_within_a_request(app):
+    """Templates keep the request's catalogue between strings, yet follow ``force_locale`` at once."""
+    heading = "{{ _('Logg inn') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        before = render_template_string(heading)
+        with force_locale("nb"):
+            forced = render_template_string(heading)
+        after = render_template_string(heading)
+    assert (before, forced, after) == ("Log in", "Logg inn", "Log in")
 
 
 @pytest.mark.parametrize(("locale", "title"), [("en", "Page not found"), ("nn", "Fann ikkje sida")])
