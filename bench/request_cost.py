@@ -22,7 +22,7 @@ unchanged poll's req/s as a share of ``/healthz``'s; the target is at least 0.5)
 any kind measured nothing, a request got an unexpected status, or no choice was accepted.
 ``--max-poll-ratio R`` also fails the run when the 304's ratio exceeds R.
 
-Run: ``python bench/request_cost.py --requests 2000`` (``--profile poll|choose`` prints a cProfile of
+Run: ``python bench/request_cost.py --requests 2000`` (``--profile poll|changed|choose`` prints a cProfile of
 that path instead of timing it; for ``choose`` it includes the screen reads around each choice).
 """
 
@@ -355,13 +355,14 @@ def report(measure: Measure) -> tuple[list[str], float | None]:
 def profile(seats: list[Seat], what: str, n: int) -> str:
     """A cProfile of ``n`` requests of one kind (after a warm-up), sorted by cumulative time."""
     measure = Measure()
-    runner = measure_polls if what == "poll" else measure_choices
-    runner(seats[:1] if what == "poll" else seats, measure, 20, 0)
+    polls = what in ("poll", "changed")
+    runner = measure_polls if polls else measure_choices
+    runner(seats[:1] if polls else seats, measure, 20, 0)
     rest = seats if what == "choose" else seats[:1]
     profiler = cProfile.Profile()
-    if what == "poll":
+    if polls:
         guest, url = rest[0].guest, rest[0].urls[0]
-        etag = guest.get(url, {"HX-Request": "true"}).headers["etag"]
+        etag = guest.get(url, {"HX-Request": "true"}).headers["etag"] if what == "poll" else '"outdated"'
         environ = guest.environ("GET", url, poll_headers(etag))
         profiler.enable()
         for _ in range(n):
@@ -383,7 +384,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests of each kind first")
     parser.add_argument("--drills", type=int, default=0, help="drills to seat (default: enough to choose)")
     parser.add_argument("--max-poll-ratio", type=float, default=0, help="fail above this 304/healthz ratio")
-    parser.add_argument("--profile", choices=("poll", "choose"), help="print a cProfile of one path")
+    parser.add_argument(
+        "--profile", choices=("poll", "changed", "choose"), help="print a cProfile of one path"
+    )
     parser.add_argument("--database-url", help="a PostgreSQL server to create a fresh database on")
     return parser.parse_args(argv)
 
