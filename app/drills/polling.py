@@ -2,9 +2,10 @@
 
 Every open participant screen polls every 2 s. The ETag a poll is compared with is computed from one
 Core query (the drill by its unique public id, joined to the participant, the drill's role
-assignments and the scenario version's hash) instead of loading the drill, its JSON state and its
-relations. When the screen did change, the same row set and the drill's state are all the screen is
-built from (``PolledDrill`` is shaped like ``Drill`` where the screen looks).
+assignments, the scenario version's hash and the organisation's slug), run on the driver's cursor
+(``app.driver_query``), instead of loading the drill, its JSON state and its relations. When the
+screen did change, the same row set and the drill's state are all the screen is built from
+(``PolledDrill`` is shaped like ``Drill`` where the screen looks).
 
 The only thing kept between requests is the state of each drill's newest *state version* seen by
 this process (``_state``). A state version is never rewritten (every event writes the next one), so
@@ -27,8 +28,6 @@ from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
-from sqlalchemy.engine import Engine
 
 from app.drills import wording
 from app.drills.screens import lobby_roles
@@ -80,6 +79,8 @@ class PolledDrill:
     assignments: tuple[Holder, ...] = ()
     team_name: str = ""
     incomplete: bool = False
+    # The organisation's slug, whose privacy statement the full page links to.
+    organisation_slug: str = ""
 
     @property
     def scenario(self) -> Scenario:
@@ -124,6 +125,7 @@ def _seat_query() -> DriverQuery:
     """
     drill, version = Drill.__table__.c, ScenarioVersion.__table__.c
     participant, assignment = Participant.__table__.c, RoleAssignment.__table__.c
+    organisation = Organisation.__table__.c
     return DriverQuery(
         select(
             drill.id,
@@ -136,6 +138,7 @@ def _seat_query() -> DriverQuery:
             drill.team_name,
             drill.incomplete,
             version.sha256,
+            organisation.slug.label("organisation_slug"),
             participant.id.label("participant_id"),
             participant.token_hash,
             participant.user_id,
@@ -145,6 +148,7 @@ def _seat_query() -> DriverQuery:
         )
         .select_from(Drill.__table__)
         .join(ScenarioVersion.__table__, version.id == drill.scenario_version_id)
+        .join(Organisation.__table__, organisation.id == drill.organisation_id)
         .join(
             Participant.__table__,
             and_(
@@ -194,28 +198,11 @@ def find_seat(public_id: str, participant_id: Any, token: Any, user_id: int | No
         holders,
         row.team_name,
         bool(row.incomplete),
+        row.organisation_slug,
     )
     held = {holder.role_id for holder in holders if holder.participant_id == row.participant_id}
     roles = [role for role in drill.scenario.role_ids if role in held]
     return Seat(drill, row.participant_id, row.last_seen_at, roles, row.user_id)
-
-
-def _read_connection() -> Connection:
-    """A connection for the poll's reads that opens no transaction on PostgreSQL.
-
-    Without one, each poll would cost three round trips there (BEGIN, the query, and the ROLLBACK
-    when the pooled connection is returned) for a single SELECT. SQLite's driver opens no
-    transaction for reads anyway.
-    """
-    return _autocommit(db.engine).connect()
-
-
-@cache
-def _autocommit(engine: Engine) -> Engine:
-    """The engine's reads-in-autocommit variant, made once per engine (it shares the engine's pool)."""
-    if engine.dialect.name == "sqlite":
-        return engine
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _token_ok(row: Any, token: str) -> bool:
@@ -252,15 +239,15 @@ def unchanged_etag(seat: Seat, role_arg: str | None, now: datetime) -> str | Non
     return role_etag_from(drill.state_version, drill.status, role_id, seat.roles, clock, lobby)
 
 
-def organisation_slug(drill_id: int) -> str | None:
-    """The slug of the drill's organisation, whose privacy statement the full page links to."""
-    query = (
-        select(Organisation.__table__.c.slug)
-        .join(Drill.__table__, Drill.__table__.c.organisation_id == Organisation.__table__.c.id)
-        .where(Drill.__table__.c.id == drill_id)
+@cache
+def _state_query() -> DriverQuery:
+    """The state of one state version of a drill (no row once the drill has moved on)."""
+    drill = Drill.__table__.c
+    return DriverQuery(
+        select(drill.state).where(
+            drill.id == bindparam("drill_id"), drill.state_version == bindparam("version")
+        )
     )
-    with _read_connection() as connection:
-        return connection.execute(query).scalar()
 
 
 def _state(drill_id: int, public_id: str, version: int) -> dict[str, Any] | None:
@@ -268,11 +255,8 @@ def _state(drill_id: int, public_id: str, version: int) -> dict[str, Any] | None
     cached = _STATES.get(public_id)
     if cached is not None and cached[0] == version:
         return cached[1]
-    query = select(Drill.__table__.c.state).where(
-        Drill.__table__.c.id == drill_id, Drill.__table__.c.state_version == version
-    )
-    with _read_connection() as connection:
-        state = connection.execute(query).scalar()
+    rows = _state_query().rows(db.engine, {"drill_id": drill_id, "version": version})
+    state = rows[0].state if rows else None
     if state is None:
         # The drill moved on since the poll's query: the caller answers from the newer version instead.
         return None

@@ -285,7 +285,7 @@ def play(public_id: str) -> Response:
     if seat is not None and drill is not None and drill.stored_state is not None:
         role_id = request.args.get("role") or (seat.roles[0] if seat.roles else None)
         screen = role_screen(drill, role_id, seat.roles, now, services.answers_open_after_end(drill))
-        slug = polling.organisation_slug(drill.id)
+        slug = drill.organisation_slug
     else:
         screen = _screen(public_id)
         slug = screen.drill.organisation.slug

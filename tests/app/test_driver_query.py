@@ -81,6 +81,17 @@ def test_rows_hold_the_values_sqlalchemy_gives(app, seat):
     assert rows[0].last_seen_at == SEEN and rows[0].scene_started_at.tzinfo is not None
 
 
+def test_a_drill_state_reads_as_sqlalchemy_reads_it(app, seat):
+    with app.app_context():
+        drill = db.session.scalars(select(Drill).where(Drill.public_id == seat["public_id"])).one()
+        expected, version, drill_id = drill.state, drill.state_version, drill.id
+        db.session.remove()
+        rows = polling._state_query().rows(db.engine, {"drill_id": drill_id, "version": version})
+        moved_on = polling._state_query().rows(db.engine, {"drill_id": drill_id, "version": version + 1})
+    assert [row.state for row in rows] == [expected] and isinstance(expected, dict) and expected["scene"]
+    assert moved_on == []
+
+
 def test_a_parameter_that_needs_converting_is_refused(app):
     drill = Drill.__table__.c
     query = DriverQuery(select(drill.id).where(drill.scene_deadline < bindparam("now", type_=UtcDateTime)))
