@@ -6,10 +6,10 @@ from flask import Response
 from flask import make_response
 from flask import render_template
 from flask import request
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 
 from app.auth.throttle import join_wait
+from app.i18n import ngettext
 
 
 def too_many_tries(form: FlaskForm, template: str) -> Response | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask
@@ -39,8 +41,22 @@ def locale_code() -> str:
     return best if best in LOCALES else DEFAULT_LOCALE
 
 
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's ``gettext``, through the request's catalogue found once (see ``_catalogue``)."""
+    translated = _catalogue().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Flask-Babel's ``ngettext`` (``num`` is also a variable), through the request's catalogue."""
+    variables.setdefault("num", num)
+    return _catalogue().ungettext(singular, plural, num) % variables
+
+
 def install_template_gettext(app: Flask) -> None:
     """Let templates translate through a catalogue looked up once per request, not once per string.
+
+    Python code does the same through this module's ``gettext`` and ``ngettext``.
 
     Flask-Babel's own template callables find the request's domain, locale and catalogue anew for
     every string (a dozen context lookups each); a participant's screen has dozens of strings and is

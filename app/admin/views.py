@@ -12,7 +12,6 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -27,6 +26,7 @@ from app.auth import mfa
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.htmx import render
+from app.i18n import gettext as _
 from app.learning.leaders import unit_leader_form
 from app.models import Invitation
 from app.models import Role

@@ -6,7 +6,6 @@ from flask import Blueprint
 from flask import Response
 from flask import render_template
 from flask import request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit.forms import AuditFilterForm
@@ -18,6 +17,7 @@ from app.audit.trail import audit_csv
 from app.audit.trail import audit_rows
 from app.auth.decorators import role_required
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import Role
 from app.models import User
 

@@ -10,9 +10,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -27,6 +25,8 @@ from app.auth import services
 from app.auth import throttle
 from app.extensions import db
 from app.htmx import is_htmx
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.models import User
 from app.models import email_digest
 from app.models import utcnow

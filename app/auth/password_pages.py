@@ -9,7 +9,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
@@ -20,6 +19,7 @@ from app.auth.forms import ChangePasswordForm
 from app.auth.forms import NewPasswordForm
 from app.auth.forms import ResetRequestForm
 from app.extensions import db
+from app.i18n import gettext as _
 from app.mail import mail_configured
 from app.mail import send_mail
 from app.models import PasswordReset

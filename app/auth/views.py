@@ -12,9 +12,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import logout_user
@@ -29,6 +27,8 @@ from app.auth.mfa_pages import start_second_step
 from app.extensions import db
 from app.extensions import login_manager
 from app.htmx import is_htmx
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.models import Invitation
 from app.models import TotpSecret
 from app.models import User

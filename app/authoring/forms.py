@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -25,6 +24,7 @@ from wtforms.validators import ValidationError
 from app.authoring import services
 from app.authoring.queries import my_scenarios
 from app.authoring.services import MAX_TEXT_CHARS
+from app.i18n import gettext as _
 from app.library import library_versions
 from app.models import ScenarioVersion
 from app.models import User

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Response
-from flask_babel import gettext as _
 
 from app.authoring.loading import back_to
 from app.authoring.services import AuthoringError
 from app.authoring.services import NameTaken
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models.authoring import AuthoredScenario
 
 ERROR_TEXTS = {

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 
 from app.debrief import words
+from app.i18n import gettext as _
 from app.models import Drill
 from app.observing.screens import NoteLine
 from scenarios.model import Scenario

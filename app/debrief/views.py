@@ -20,7 +20,6 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -32,6 +31,7 @@ from app.debrief import words
 from app.debrief.forms import ActionPointForm
 from app.drills import services as drill_services
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import Drill
 from app.models import DrillStatus
 from app.models import Role

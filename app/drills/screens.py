@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from app.drills import wording
+from app.i18n import gettext as _
 from app.models import Drill
 from app.models import DrillStatus
 from app.models import Participant

@@ -23,7 +23,6 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -48,6 +47,7 @@ from app.errors import busy_response
 from app.extensions import db
 from app.htmx import is_htmx
 from app.htmx import render
+from app.i18n import gettext as _
 from app.models import Drill
 from app.models import Organisation
 from app.models import Participant

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from scenarios.model import Scenario
 from scenarios.play import Rejected
 

@@ -19,8 +19,6 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -38,6 +36,8 @@ from app.facilitate.session_screens import session_etag
 from app.facilitate.session_screens import team_row
 from app.facilitate.views import qr_svg
 from app.htmx import render
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.models import Drill
 from app.models import DrillStatus
 from app.models import Role

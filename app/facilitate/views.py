@@ -22,8 +22,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Select
@@ -53,6 +51,8 @@ from app.facilitate.forms import TimerForm
 from app.facilitate.forms import assignment_form
 from app.facilitate.forms import role_field_name
 from app.htmx import render
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.library import library_versions
 from app.models import Drill
 from app.models import DrillStatus

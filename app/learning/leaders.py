@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from babel.lists import format_list
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import delete
@@ -15,6 +14,7 @@ from wtforms.widgets import CheckboxInput
 from wtforms.widgets import ListWidget
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import Unit
 from app.models import User
 from app.models.learning import UnitLeader

@@ -16,12 +16,12 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.learning.library import LoadedCourse
 from app.learning.services import EXPIRED
 from app.learning.services import EXPIRING

@@ -8,11 +8,11 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
+from app.i18n import gettext as _
 from app.learning import services
 from app.learning.services import CourseStatus
 from app.markdown import render_markdown

@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.lti import claims as c
 from app.lti.launch import Launch
 from app.lti.launch import LaunchRefused

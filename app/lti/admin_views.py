@@ -10,7 +10,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from app.admin.forms import ConfirmForm
 from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.extensions import db
+from app.i18n import gettext as _
 from app.lti import keys
 from app.lti import registration
 from app.lti.forms import PlatformForm

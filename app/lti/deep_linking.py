@@ -9,10 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import url_for
-from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.learning.library import load_courses
 from app.lti import claims as c
 from app.lti import keys

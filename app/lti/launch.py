@@ -11,13 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jws import extract_compact
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.lti import claims as c
 from app.lti.remote import RemoteError
 from app.lti.remote import platform_keys

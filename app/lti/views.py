@@ -18,7 +18,6 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
@@ -28,6 +27,7 @@ from app.auth.services import client_ip
 from app.auth.services import log_in_user
 from app.extensions import csrf
 from app.extensions import db
+from app.i18n import gettext as _
 from app.lti import deep_linking
 from app.lti import keys
 from app.lti.accounts import account_for

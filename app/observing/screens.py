@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import format_time
-from flask_babel import gettext as _
 
 from app.drills import wording
 from app.drills.screens import RoleScreen
@@ -20,6 +19,7 @@ from app.drills.screens import people_waited_for
 from app.drills.screens import phase_text
 from app.drills.screens import role_screen
 from app.drills.screens import with_last_minute
+from app.i18n import gettext as _
 from app.models import Drill
 from app.models import DrillStatus
 from app.models import ObserverNote

@@ -17,7 +17,6 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -29,6 +28,7 @@ from app.drills import services as drill_services
 from app.extensions import db
 from app.htmx import is_htmx
 from app.htmx import render
+from app.i18n import gettext as _
 from app.models import NOTE_MAX_LENGTH
 from app.models import Drill
 from app.models import Observer

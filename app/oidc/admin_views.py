@@ -11,7 +11,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -19,6 +18,7 @@ from wtforms import SelectChoice
 from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import OidcAdmission
 from app.models import Role
 from app.oidc import admission

@@ -14,11 +14,11 @@ from flask import redirect
 from flask import render_template
 from flask import session
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.drills.views import SESSION_KEY
 from app.drills.views import device_cookie_name
+from app.i18n import gettext as _
 from app.participation import history
 
 bp = Blueprint("participation", __name__, url_prefix="/my-drills")

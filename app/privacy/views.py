@@ -11,7 +11,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_login import login_required
@@ -26,6 +25,7 @@ from app.admin.forms import ConfirmForm
 from app.audit.record import record_audit
 from app.auth import services as auth_services
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import Organisation
 from app.models import User
 from app.privacy.erase import clear_reflections

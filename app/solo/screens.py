@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.debrief import screens as debrief_screens
 from app.drills.screens import RoleScreen
 from app.drills.screens import role_screen
+from app.i18n import gettext as _
 from app.models import utcnow
 from app.models.solo import SoloRun
 from app.solo import services

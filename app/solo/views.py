@@ -19,7 +19,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
@@ -32,6 +31,7 @@ from app.drills.wording import refusal_text
 from app.extensions import db
 from app.htmx import is_htmx
 from app.htmx import render
+from app.i18n import gettext as _
 from app.models import ScenarioVersion
 from app.models.solo import SoloRun
 from app.solo import screens

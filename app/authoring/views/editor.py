@@ -11,7 +11,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import format_time
-from flask_babel import gettext as _
 
 from app.auth.decorators import role_required
 from app.authoring import screens
@@ -25,6 +24,7 @@ from app.authoring.loading import get_scenario
 from app.authoring.refusals import refusal_text
 from app.extensions import db
 from app.htmx import render
+from app.i18n import gettext as _
 from app.models import Role
 from app.models.authoring import AuthoredScenario
 

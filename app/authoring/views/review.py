@@ -10,7 +10,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit.record import record_audit
@@ -31,6 +30,7 @@ from app.authoring.refusals import refusal_text
 from app.authoring.refusals import refused
 from app.authoring.views.scenario import overview
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import Role
 from app.models import User
 from app.models.authoring import AuthoredScenario

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response
 from flask import abort
 from flask import render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -27,6 +26,7 @@ from app.authoring.loading import get_scenario
 from app.authoring.refusals import refusal_text
 from app.authoring.refusals import refused
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import Role
 from app.models import User
 from app.models.authoring import AuthoredScenario

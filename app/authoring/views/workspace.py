@@ -10,8 +10,6 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -29,6 +27,8 @@ from app.authoring.refusals import refusal_text
 from app.errors import ERROR_TEXTS
 from app.errors import render_error
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.models import Role
 from app.models.authoring import AuthoredScenario
 

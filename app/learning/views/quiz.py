@@ -10,11 +10,11 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import gettext as _
 
 from app.audit.record import record_audit
 from app.auth.decorators import role_required
 from app.extensions import db
+from app.i18n import gettext as _
 from app.learning import screens
 from app.learning import services
 from app.learning.blueprint import bp
