@@ -99,7 +99,7 @@ def _create_demo_account() -> tuple[str, str] | None:
 @click.option(
     "--workers",
     default=serving.default_workers,
-    show_default="two per core",
+    show_default="one per core",
     type=click.IntRange(min=1),
     help="Worker processes; each serves any drill, since all live state is in the database.",
 )

@@ -738,7 +738,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--finish-seconds", type=float, default=90, help="then how long drills may play on to their ending"
     )
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="server processes")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per server process")
     parser.add_argument("--database-url", help="a PostgreSQL server to create a fresh database on")
     parser.add_argument("--kill-at", type=float, default=0, help="SIGKILL one server worker at S seconds")

@@ -137,7 +137,7 @@ def test_serve_starts_without_htmx_when_npm_is_missing(app, runner, monkeypatch,
     assert result.exit_code == 0, result.output
     assert "npm ble ikke funnet" in result.output
     # One worker process per core unless told otherwise.
-    assert served == [("127.0.0.1", 5000, 2 * os.cpu_count(), 2)]
+    assert served == [("127.0.0.1", 5000, os.cpu_count(), 2)]
 
 
 def test_setup_if_missing_skips_finished_steps(runner, monkeypatch):
