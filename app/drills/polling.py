@@ -32,6 +32,7 @@ from sqlalchemy import select
 from app.drills import wording
 from app.drills.screens import lobby_roles
 from app.drills.screens import role_etag_from
+from app.drills.services import answers_open_after_end
 from app.drills.services import next_due
 from app.drills.services import note_seen
 from app.drills.services import seen_due
@@ -236,7 +237,9 @@ def unchanged_etag(seat: Seat, role_arg: str | None, now: datetime) -> str | Non
     role_id = role_arg or (seat.roles[0] if seat.roles else None)
     clock = wording.clock(remaining_seconds(drill.status, drill.scene_deadline, drill.paused_remaining, now))
     lobby = lobby_roles(drill.status, drill.roles_open, (holder.role_id for holder in drill.assignments))
-    return role_etag_from(drill.state_version, drill.status, role_id, seat.roles, clock, lobby)
+    # Only an ended drill asks the database more: whether its debrief, which closes checkpoints, exists.
+    answers = answers_open_after_end(drill)
+    return role_etag_from(drill.state_version, drill.status, role_id, seat.roles, clock, lobby, answers)
 
 
 @cache

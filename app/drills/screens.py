@@ -95,6 +95,8 @@ class RoleScreen:
     open_roles: list[Role] = field(default_factory=list)
     # Checkpoints of scenes the team has left that this role has not answered: open until it does.
     late_questions: list[tuple[Scene, Checkpoint]] = field(default_factory=list)
+    # The drill ended at an ending and its open checkpoints may still be answered (until the debrief).
+    answers_after_end: bool = False
 
     @property
     def choices_key(self) -> str:
@@ -296,6 +298,7 @@ def role_screen(
         if getattr(drill, "roles_open", False) and drill.status == DrillStatus.LOBBY
         else [],
         own_waiting=[wording.role_name(scenario, role) for role in waiting if role in roles],
+        answers_after_end=answers_after_end,
         late_questions=play.open_checkpoints(scenario, state, role_id)
         if role_id and (live or answers_after_end)
         else [],
@@ -460,21 +463,27 @@ def etag_for(*parts: Any) -> str:
 def role_etag(screen: RoleScreen) -> str:
     """What a participant's fragment depends on: the drill's events and status, the clock text, the roles."""
     roles = [role.id for role in screen.roles]
-    return role_etag_for(screen.drill, screen.role.id if screen.role else None, roles, screen.clock)
+    role_id = screen.role.id if screen.role else None
+    return role_etag_for(screen.drill, role_id, roles, screen.clock, screen.answers_after_end)
 
 
 def role_etag_for(
-    drill: Drill | PolledDrill, role_id: str | None, roles: list[str], clock: int | None
+    drill: Drill | PolledDrill,
+    role_id: str | None,
+    roles: list[str],
+    clock: int | None,
+    answers_after_end: bool = False,
 ) -> str:
     """The same ETag from the drill alone, so an unchanged poll is answered without building a screen.
 
     ``clock`` is ``wording.clock`` of the time left: the locale is part of every ETag already. In the
     lobby with roles open it also follows which roles are taken, since the open ones are offered.
+    After the end it follows whether open checkpoints may still be answered, which the debrief ends.
     """
     roles_open = getattr(drill, "roles_open", False)
     taken = [a.role_id for a in drill.assignments] if roles_open else []
     lobby = lobby_roles(drill.status, roles_open, taken)
-    return role_etag_from(drill.state_version, drill.status, role_id, roles, clock, lobby)
+    return role_etag_from(drill.state_version, drill.status, role_id, roles, clock, lobby, answers_after_end)
 
 
 def lobby_roles(status: str, roles_open: bool, taken: Iterable[str]) -> tuple[str, ...] | None:
@@ -491,9 +500,12 @@ def role_etag_from(
     roles: list[str],
     clock: int | None,
     lobby: tuple[str, ...] | None = None,
+    answers_after_end: bool = False,
 ) -> str:
     """The same ETag from the drill's columns alone, for the poll that loads no Drill object."""
-    return etag_for("role", state_version, str(status), clock, tuple(roles), role_id, lobby)
+    return etag_for(
+        "role", state_version, str(status), clock, tuple(roles), role_id, lobby, answers_after_end
+    )
 
 
 def console_etag(screen: ConsoleScreen) -> str:

@@ -332,10 +332,11 @@ def play_state(public_id: str) -> Response:
     # The full path: it records a timeout or inject that fell due, refuses a role that is not the
     # visitor's, and answers a browser that wants the whole page.
     drill, role_id, roles, now = _visit(public_id)
-    etag = role_etag_for(drill, role_id, roles, wording.clock(drill.remaining_seconds(now)))
+    answers = services.answers_open_after_end(drill)
+    etag = role_etag_for(drill, role_id, roles, wording.clock(drill.remaining_seconds(now)), answers)
     if request.if_none_match.contains_weak(etag):
         return _not_modified(etag)
-    screen = role_screen(drill, role_id, roles, now, services.answers_open_after_end(drill))
+    screen = role_screen(drill, role_id, roles, now, answers)
     return _state_fragment(screen, etag)
 
 

@@ -102,6 +102,26 @@ def test_checkpoints_left_open_at_the_ending_can_be_answered_until_the_debrief_i
     assert drill_state(app, drill.public_id).state["answers"]["cp-niva"].keys() == {"helsesykepleier"}
 
 
+def test_an_open_screen_loses_the_late_checkpoint_on_its_next_poll_once_the_debrief_is_made(
+    app, client, auth, make_drill, join_as
+):
+    drill, seats = _running(app, client, auth, make_drill, join_as)
+    for role, choice in WAITING_PATH:
+        assert choose(seats[role], drill, role, choice).status_code == 303
+    teacher = seats["kontaktlaerer"]
+    poll = f"/drills/{drill.public_id}/play/state?role=kontaktlaerer"
+    shown = teacher.get(poll, headers={"HX-Request": "true"})
+    assert "Sjekkpunkt fra «Uke 1»" in shown.get_data(as_text=True)
+    unchanged = {"HX-Request": "true", "If-None-Match": shown.headers["ETag"]}
+    assert teacher.get(poll, headers=unchanged).status_code == 304
+
+    assert client.get(f"/debrief/{drill.public_id}").status_code == 200  # the debrief is made now
+    after = teacher.get(poll, headers=unchanged)
+    assert after.status_code == 200 and "Sjekkpunkt fra «Uke 1»" not in after.get_data(as_text=True)
+    again = {"HX-Request": "true", "If-None-Match": after.headers["ETag"]}
+    assert teacher.get(poll, headers=again).status_code == 304
+
+
 def test_a_drill_the_facilitator_stops_closes_its_checkpoints(app, client, auth, make_drill, join_as):
     drill, seats = _running(app, client, auth, make_drill, join_as)
     for role, choice in EXPERT_PATH[:2]:
