@@ -38,6 +38,7 @@ from app.drills.services import note_seen
 from app.drills.services import seen_due
 from app.driver_query import DriverQuery
 from app.extensions import db
+from app.models import DebriefReport
 from app.models import Drill
 from app.models import DrillStatus
 from app.models import Organisation
@@ -82,6 +83,8 @@ class PolledDrill:
     incomplete: bool = False
     # The organisation's slug, whose privacy statement the full page links to.
     organisation_slug: str = ""
+    # Whether the debrief report is made, which closes checkpoints left open at the ending.
+    debriefed: bool = False
 
     @property
     def scenario(self) -> Scenario:
@@ -140,6 +143,10 @@ def _seat_query() -> DriverQuery:
             drill.incomplete,
             version.sha256,
             organisation.slug.label("organisation_slug"),
+            select(DebriefReport.__table__.c.id)
+            .where(DebriefReport.__table__.c.drill_id == drill.id)
+            .exists()
+            .label("debriefed"),
             participant.id.label("participant_id"),
             participant.token_hash,
             participant.user_id,
@@ -200,6 +207,7 @@ def find_seat(public_id: str, participant_id: Any, token: Any, user_id: int | No
         row.team_name,
         bool(row.incomplete),
         row.organisation_slug,
+        bool(row.debriefed),
     )
     held = {holder.role_id for holder in holders if holder.participant_id == row.participant_id}
     roles = [role for role in drill.scenario.role_ids if role in held]
@@ -237,7 +245,6 @@ def unchanged_etag(seat: Seat, role_arg: str | None, now: datetime) -> str | Non
     role_id = role_arg or (seat.roles[0] if seat.roles else None)
     clock = wording.clock(remaining_seconds(drill.status, drill.scene_deadline, drill.paused_remaining, now))
     lobby = lobby_roles(drill.status, drill.roles_open, (holder.role_id for holder in drill.assignments))
-    # Only an ended drill asks the database more: whether its debrief, which closes checkpoints, exists.
     answers = answers_open_after_end(drill)
     return role_etag_from(drill.state_version, drill.status, role_id, seat.roles, clock, lobby, answers)
 

@@ -189,6 +189,10 @@ def answers_open_after_end(drill: Drill | PolledDrill) -> bool:
     """
     if drill.status != DrillStatus.ENDED or drill.incomplete or drill.state.get("ending") is None:
         return False
+    # The poll's seat query has already read it; a loaded Drill asks.
+    debriefed = getattr(drill, "debriefed", None)
+    if debriefed is not None:
+        return not debriefed
     return db.session.scalar(select(DebriefReport.id).where(DebriefReport.drill_id == drill.id)) is None
 
 
